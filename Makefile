@@ -1,0 +1,53 @@
+# Open Model Observatory. `make demo` and `make test` are all a fresh machine needs.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+# One variable names the warehouse for Python and dbt alike; Dagster keeps its run history beside it.
+export OBSERVATORY_WAREHOUSE ?= $(CURDIR)/data/warehouse.duckdb
+export DAGSTER_HOME ?= $(CURDIR)/data/dagster_home
+
+.PHONY: install demo test dev manifest lock clean help
+
+help:
+	@echo "make demo   - install, then run the whole pipeline offline (synthetic Hub stand-in)"
+	@echo "make test   - install, then run every test"
+	@echo "make dev    - the Dagster UI over the same warehouse (http://127.0.0.1:3000)"
+	@echo "make lock   - re-resolve requirements.lock from pyproject.toml"
+
+$(BIN)/.installed: requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $@
+
+install: $(BIN)/.installed
+
+manifest: install
+	$(BIN)/observatory manifest
+
+demo: install
+	$(BIN)/observatory demo $(DEMO_ARGS)
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+dev: install
+	$(BIN)/observatory manifest
+	@mkdir -p "$(DAGSTER_HOME)"
+	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+
+# Re-resolve every pinned version from the ranges in pyproject.toml, in a throwaway venv.
+lock:
+	rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet --disable-pip-version-check . pytest
+	{ echo "# Exact versions of every package, direct and transitive (Python 3.11, Linux)."; \
+	  echo "# Regenerate with: make lock"; \
+	  .lock-venv/bin/pip freeze --exclude open-model-observatory; } > requirements.lock
+	rm -rf .lock-venv
+
+clean:
+	rm -rf $(VENV) dbt_project/target dbt_project/logs .pytest_cache

@@ -1,0 +1,35 @@
+{#- Generic tests written here because dbt packages (dbt_utils) cannot be fetched offline. -#}
+
+{#- The combination of columns is unique. -#}
+{% test unique_combination(model, columns) %}
+select {{ columns | join(', ') }}, count(*) as n_rows
+from {{ model }}
+group by {{ columns | join(', ') }}
+having count(*) > 1
+{% endtest %}
+
+{#- Values lie in [min_value, max_value] (nulls pass; test not_null separately). -#}
+{% test between(model, column_name, min_value, max_value) %}
+select *
+from {{ model }}
+where {{ column_name }} < {{ min_value }} or {{ column_name }} > {{ max_value }}
+{% endtest %}
+
+{#- A column sums to 1 (within tolerance) within each group. -#}
+{% test sums_to_one(model, column_name, group_by, tolerance=0.000001) %}
+select {{ group_by | join(', ') }}, sum({{ column_name }}) as total
+from {{ model }}
+group by {{ group_by | join(', ') }}
+having abs(sum({{ column_name }}) - 1) > {{ tolerance }}
+{% endtest %}
+
+{#- A cumulative column never decreases along order_by within each group. -#}
+{% test never_decreases(model, column_name, order_by, group_by) %}
+select *
+from (
+    select {{ column_name }} as value,
+           lag({{ column_name }}) over (partition by {{ group_by | join(', ') }} order by {{ order_by }}) as previous
+    from {{ model }}
+)
+where value < previous
+{% endtest %}

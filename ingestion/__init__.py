@@ -1,0 +1,1 @@
+"""Plain, typed Python that fetches and lands data. Never imports dagster."""

@@ -1,0 +1,470 @@
+"""A local stand-in for the Hugging Face Hub, serving a dump directory.
+
+It answers the endpoints the official ``huggingface_hub`` client calls, shaped
+as the real Hub answers them (see ../shared/docs/HUB_API.md):
+
+* ``GET /api/models``: listing with ``expand`` (repeated), ``filter``,
+  ``author``, ``pipeline_tag``, ``search``, descending ``sort`` and keyset
+  pagination: the next page is an absolute URL with an opaque ``cursor`` in
+  the ``Link: <...>; rel="next"`` header;
+* ``GET /api/models/{repo_id}`` (and ``/revision/{rev}``): model info;
+* ``GET /api/datasets/{repo_id}`` (and ``/revision/{rev}``): dataset info with
+  ``sha`` and ``lastModified``;
+* ``HEAD``/``GET /datasets/{repo_id}/resolve/{revision}/{path}``: files with
+  ``X-Repo-Commit``, ``ETag`` and ``Content-Length``.
+
+Only files under the dump directory are ever served. The dump directory
+holds ``models.jsonl`` and ``datasets/<org>/<name>/<files>``, the layout of
+../shared/data/hub_dump.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import logging
+import threading
+from collections.abc import Callable
+from datetime import datetime, timezone
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
+
+log = logging.getLogger(__name__)
+
+# Fields the listing may expand (HUB_API.md); model_info-only ones are refused on listing.
+LISTING_EXPANDS = frozenset({
+    "author", "cardData", "config", "createdAt", "disabled", "downloads", "downloadsAllTime", "gated",
+    "gguf", "inference", "lastModified", "library_name", "likes", "mask_token", "model-index",
+    "pipeline_tag", "private", "safetensors", "sha", "siblings", "spaces", "tags", "transformersInfo",
+    "trendingScore", "widgetData", "resourceGroup",
+})
+MODEL_INFO_ONLY_EXPANDS = frozenset({"baseModels", "childrenModelCount", "usedStorage", "evalResults"})
+# What a listing returns without expand: no author, no lastModified (as the real Hub).
+DEFAULT_LISTING_FIELDS = ("likes", "trendingScore", "private", "downloads", "tags", "pipeline_tag",
+                          "library_name", "createdAt")
+SORT_FIELDS = {"createdAt", "lastModified", "downloads", "likes", "trendingScore", "_id", "id"}
+MAX_PAGE_SIZE = 1000
+DEFAULT_PAGE_SIZE = 1000
+
+
+class HubDump:
+    """The models of a dump directory, held in memory, with sorted views cached per query."""
+
+    def __init__(self, root: str | Path):
+        self.root = Path(root).resolve()
+        models_path = self.root / "models.jsonl"
+        if not models_path.is_file():
+            raise FileNotFoundError(f"{models_path} not found: a Hub dump holds models.jsonl")
+        self.models: list[dict] = []
+        self.by_id: dict[str, dict] = {}
+        with models_path.open(encoding="utf-8") as fh:
+            for line_no, line in enumerate(fh, 1):
+                if not line.strip():
+                    continue
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise ValueError(f"{models_path}:{line_no}: not valid JSON ({exc.msg})") from None
+                if "_id" not in record:
+                    # Real records always carry a Mongo-like _id; derive a stable one when the dump lacks it.
+                    record["_id"] = hashlib.sha1(record["id"].encode()).hexdigest()[:24]
+                self.models.append(record)
+                self.by_id[record["id"]] = record
+        self._views: dict[tuple, list[dict]] = {}
+        self._lock = threading.Lock()
+
+    def view(self, sort: str, filters: tuple, author: str | None, pipeline_tag: str | None,
+             search: str | None) -> list[dict]:
+        key = (sort, filters, author, pipeline_tag, search)
+        with self._lock:
+            cached = self._views.get(key)
+        if cached is not None:
+            return cached
+        rows = self.models
+        if author:
+            rows = [r for r in rows if r.get("author", r["id"].split("/")[0]) == author]
+        if pipeline_tag:
+            rows = [r for r in rows if r.get("pipeline_tag") == pipeline_tag]
+        if search:
+            needle = search.lower()
+            rows = [r for r in rows if needle in r["id"].lower()]
+        for tag in filters:
+            rows = [r for r in rows if tag in (r.get("tags") or ()) or r.get("pipeline_tag") == tag
+                    or r.get("library_name") == tag]
+        # Descending on (sort value, _id); records without the sort value come last.
+        rows = sorted(rows, key=lambda r: _sort_key(r, sort), reverse=True)
+        with self._lock:
+            self._views[key] = rows
+        return rows
+
+    # -- datasets ---------------------------------------------------------------------------
+
+    def dataset_dir(self, repo_id: str) -> Path | None:
+        path = self._safe_path("datasets", repo_id)
+        return path if path is not None and path.is_dir() else None
+
+    def dataset_files(self, repo_id: str) -> list[str]:
+        base = self.dataset_dir(repo_id)
+        if base is None:
+            return []
+        return sorted(str(p.relative_to(base)) for p in base.rglob("*")
+                      if p.is_file() and not p.is_symlink() and not p.name.endswith(".partial"))
+
+    def dataset_revision(self, repo_id: str) -> tuple[str, datetime]:
+        """Commit sha (from the files' content) and last modified time of a dataset."""
+        base = self.dataset_dir(repo_id)
+        digest = hashlib.sha1()
+        newest = 0.0
+        for rel in self.dataset_files(repo_id):
+            path = base / rel
+            digest.update(rel.encode())
+            digest.update(_file_sha256(path).encode())
+            newest = max(newest, path.stat().st_mtime)
+        return digest.hexdigest(), datetime.fromtimestamp(newest, tz=timezone.utc)
+
+    def _safe_path(self, *parts: str) -> Path | None:
+        """Resolve a path under the dump root; None when it would leave it."""
+        candidate = self.root.joinpath(*parts)
+        try:
+            resolved = candidate.resolve()
+        except (OSError, RuntimeError):
+            return None
+        if resolved != self.root and self.root not in resolved.parents:
+            return None
+        return resolved
+
+    def dataset_file(self, repo_id: str, rel_path: str) -> Path | None:
+        base = self.dataset_dir(repo_id)
+        if base is None or not rel_path or rel_path.startswith("/") or "\\" in rel_path:
+            return None
+        if any(part in ("..", "") for part in rel_path.split("/")):
+            return None
+        path = self._safe_path("datasets", repo_id, rel_path)
+        if path is None or base not in path.parents or not path.is_file():
+            return None
+        return path
+
+
+_SHA_CACHE: dict[tuple[str, float, int], str] = {}
+
+
+def _file_sha256(path: Path) -> str:
+    stat = path.stat()
+    key = (str(path), stat.st_mtime, stat.st_size)
+    if key not in _SHA_CACHE:
+        digest = hashlib.sha256()
+        with path.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+        _SHA_CACHE[key] = digest.hexdigest()
+    return _SHA_CACHE[key]
+
+
+def _sort_key(record: dict, sort: str) -> tuple:
+    value = record.get(sort)
+    if value is None:
+        return (0, "", record["_id"])
+    if isinstance(value, (int, float)):
+        return (1, float(value), record["_id"])
+    return (1, str(value), record["_id"])
+
+
+def _encode_cursor(key: tuple) -> str:
+    return base64.urlsafe_b64encode(json.dumps(list(key)).encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> tuple:
+    padded = cursor + "=" * (-len(cursor) % 4)
+    present, value, oid = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    return (int(present), value, str(oid))
+
+
+def _project(record: dict, fields: tuple[str, ...] | None) -> dict:
+    """The payload for one model: `_id` and `id` always, then the requested fields present."""
+    if fields is None:
+        return dict(record)
+    out = {"_id": record["_id"], "id": record["id"]}
+    for field in fields:
+        if field in record:
+            out[field] = record[field]
+        elif field == "author":
+            out["author"] = record["id"].split("/")[0] if "/" in record["id"] else None
+    if fields is DEFAULT_LISTING_FIELDS:
+        out["modelId"] = record["id"]
+    return out
+
+
+class HubError(Exception):
+    def __init__(self, status: int, message: str, error_code: str | None = None):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.error_code = error_code
+
+
+# A fault injector may answer a request itself (return True) before the normal handler runs.
+FaultHook = Callable[["HubRequestHandler"], bool]
+
+
+class HubRequestHandler(BaseHTTPRequestHandler):
+    server_version = "FakeHub/1.0"
+    protocol_version = "HTTP/1.1"
+    dump: HubDump  # set on the subclass made by FakeHub
+    fault_hook: FaultHook | None = None
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 (signature of the base class)
+        log.debug("fake hub: " + format, *args)
+
+    # -- dispatch ------------------------------------------------------------------------
+
+    def do_GET(self) -> None:  # noqa: N802
+        self._dispatch(head=False)
+
+    def do_HEAD(self) -> None:  # noqa: N802
+        self._dispatch(head=True)
+
+    def _dispatch(self, head: bool) -> None:
+        try:
+            if self.fault_hook is not None and self.fault_hook(self):
+                return
+            url = urlsplit(self.path)
+            path = unquote(url.path)
+            query = parse_qs(url.query, keep_blank_values=True)
+            if path == "/api/models":
+                self._list_models(query)
+            elif path.startswith("/api/models/"):
+                self._model_info(path[len("/api/models/"):], query)
+            elif path.startswith("/api/datasets/"):
+                self._dataset_info(path[len("/api/datasets/"):])
+            elif path.startswith("/datasets/") and "/resolve/" in path:
+                self._resolve(path[len("/datasets/"):], head)
+            else:
+                raise HubError(HTTPStatus.NOT_FOUND, f"No route for {url.path}")
+        except HubError as err:
+            self._send_json({"error": err.message}, status=err.status, error_code=err.error_code)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    # -- responses -----------------------------------------------------------------------
+
+    def _send_json(self, body, status: int = 200, headers: dict | None = None,
+                   error_code: str | None = None) -> None:
+        data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        if error_code:
+            self.send_header("X-Error-Code", error_code)
+            self.send_header("X-Error-Message", error_code)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+
+    def base_url(self) -> str:
+        host = self.headers.get("Host") or f"{self.server.server_address[0]}:{self.server.server_address[1]}"
+        return f"http://{host}"
+
+    # -- models --------------------------------------------------------------------------
+
+    def _list_models(self, query: dict[str, list[str]]) -> None:
+        expand = tuple(query.get("expand", []))
+        if expand and any(k in query for k in ("full", "cardData", "config")):
+            raise HubError(HTTPStatus.BAD_REQUEST, "expand cannot be combined with full, cardData or config")
+        bad = [e for e in expand if e not in LISTING_EXPANDS]
+        if bad:
+            raise HubError(HTTPStatus.BAD_REQUEST, f"invalid expand for listing: {', '.join(bad)}")
+        sort = (query.get("sort") or ["_id"])[0]
+        if sort not in SORT_FIELDS:
+            raise HubError(HTTPStatus.BAD_REQUEST, f"invalid sort: {sort}")
+        try:
+            limit = int((query.get("limit") or [DEFAULT_PAGE_SIZE])[0])
+        except ValueError:
+            raise HubError(HTTPStatus.BAD_REQUEST, "limit must be an integer") from None
+        limit = max(1, min(limit, MAX_PAGE_SIZE))
+        rows = self.dump.view(sort, tuple(sorted(query.get("filter", []))), _first(query, "author"),
+                              _first(query, "pipeline_tag"), _first(query, "search"))
+        start = 0
+        cursor = _first(query, "cursor")
+        if cursor:
+            try:
+                after = _decode_cursor(cursor)
+            except (ValueError, TypeError, json.JSONDecodeError):
+                raise HubError(HTTPStatus.BAD_REQUEST, "invalid cursor") from None
+            start = _first_after(rows, after, sort)
+        page = rows[start:start + limit]
+        if expand:
+            fields: tuple[str, ...] | None = expand
+        elif "full" in query:
+            fields = None
+        else:
+            extra = tuple(k for k in ("cardData", "config") if k in query)
+            fields = DEFAULT_LISTING_FIELDS + extra if extra else DEFAULT_LISTING_FIELDS
+        body = [_project(r, fields) for r in page]
+        headers = {}
+        if start + limit < len(rows) and page:
+            next_query = [(k, v) for k, values in query.items() if k != "cursor" for v in values]
+            next_query.append(("cursor", _encode_cursor(_sort_key(page[-1], sort))))
+            headers["Link"] = f'<{self.base_url()}/api/models?{urlencode(next_query)}>; rel="next"'
+        self._send_json(body, headers=headers)
+
+    def _model_info(self, rest: str, query: dict[str, list[str]]) -> None:
+        repo_id, _, _revision = rest.partition("/revision/")
+        record = self.dump.by_id.get(repo_id)
+        if record is None:
+            raise HubError(HTTPStatus.NOT_FOUND, f"Repository {repo_id} not found", "RepoNotFound")
+        body = dict(record)
+        body.setdefault("modelId", record["id"])
+        body.setdefault("siblings", [])
+        expand = query.get("expand", [])
+        if expand:
+            body = _project(body, tuple(expand))
+        self._send_json(body)
+
+    # -- datasets ------------------------------------------------------------------------
+
+    def _dataset_info(self, rest: str) -> None:
+        repo_id, _, revision = rest.partition("/revision/")
+        if self.dump.dataset_dir(repo_id) is None:
+            raise HubError(HTTPStatus.NOT_FOUND, f"Dataset {repo_id} not found", "RepoNotFound")
+        sha, modified = self.dump.dataset_revision(repo_id)
+        if revision and unquote(revision) not in ("main", sha):
+            raise HubError(HTTPStatus.NOT_FOUND, f"Revision {revision} not found", "RevisionNotFound")
+        self._send_json({
+            "_id": hashlib.sha1(repo_id.encode()).hexdigest()[:24],
+            "id": repo_id,
+            "author": repo_id.split("/")[0],
+            "sha": sha,
+            "lastModified": modified.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+            "private": False,
+            "gated": False,
+            "disabled": False,
+            "tags": [],
+            "siblings": [{"rfilename": f} for f in self.dump.dataset_files(repo_id)],
+        })
+
+    def _resolve(self, rest: str, head: bool) -> None:
+        repo_id, _, tail = rest.partition("/resolve/")
+        revision, _, rel_path = tail.partition("/")
+        if self.dump.dataset_dir(repo_id) is None:
+            raise HubError(HTTPStatus.NOT_FOUND, f"Dataset {repo_id} not found", "RepoNotFound")
+        sha, _ = self.dump.dataset_revision(repo_id)
+        if unquote(revision) not in ("main", sha):
+            raise HubError(HTTPStatus.NOT_FOUND, f"Revision {revision} not found", "RevisionNotFound")
+        path = self.dump.dataset_file(repo_id, rel_path)
+        if path is None:
+            raise HubError(HTTPStatus.NOT_FOUND, f"Entry {quote(rel_path)} not found", "EntryNotFound")
+        size = path.stat().st_size
+        etag = f'"{_file_sha256(path)}"'
+        start, end = 0, size - 1
+        status = HTTPStatus.OK
+        range_header = self.headers.get("Range")
+        if range_header and range_header.startswith("bytes=") and not head:
+            first, _, last = range_header[len("bytes="):].partition("-")
+            if first.isdigit():
+                start = int(first)
+                end = int(last) if last.isdigit() else size - 1
+                status = HTTPStatus.PARTIAL_CONTENT
+        self.send_response(status)
+        self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("Content-Length", str(max(0, end - start + 1)))
+        self.send_header("ETag", etag)
+        self.send_header("X-Repo-Commit", sha)
+        self.send_header("Accept-Ranges", "bytes")
+        if status == HTTPStatus.PARTIAL_CONTENT:
+            self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
+        self.end_headers()
+        if head:
+            return
+        with path.open("rb") as fh:
+            fh.seek(start)
+            remaining = end - start + 1
+            while remaining > 0:
+                chunk = fh.read(min(1 << 16, remaining))
+                if not chunk:
+                    break
+                self.wfile.write(chunk)
+                remaining -= len(chunk)
+
+
+def _first(query: dict[str, list[str]], name: str) -> str | None:
+    values = query.get(name)
+    return values[0] if values else None
+
+
+def _first_after(rows: list[dict], after: tuple, sort: str) -> int:
+    """Index of the first row strictly after the cursor key in descending order (binary search)."""
+    lo, hi = 0, len(rows)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if _sort_key(rows[mid], sort) >= _normalise(after):
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def _normalise(key: tuple) -> tuple:
+    present, value, oid = key
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    return (present, value, oid)
+
+
+class FakeHub:
+    """Runs the stand-in on 127.0.0.1 in a background thread; use as a context manager."""
+
+    def __init__(self, dump_dir: str | Path, port: int = 0, fault_hook: FaultHook | None = None):
+        self.dump = HubDump(dump_dir)
+        handler = type("BoundHubRequestHandler", (HubRequestHandler,),
+                       {"dump": self.dump, "fault_hook": staticmethod(fault_hook) if fault_hook else None})
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+        self.server.daemon_threads = True
+        self._thread: threading.Thread | None = None
+
+    @property
+    def endpoint(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> FakeHub:
+        self._thread = threading.Thread(target=self.server.serve_forever, name="fake-hub", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def __enter__(self) -> FakeHub:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def main(argv: list[str] | None = None) -> None:
+    import argparse
+    import time
+
+    parser = argparse.ArgumentParser(description="Serve a Hub dump directory on 127.0.0.1 like the Hub API.")
+    parser.add_argument("dump", type=Path)
+    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    args = parser.parse_args(argv)
+    with FakeHub(args.dump, port=args.port) as hub:
+        print(f"serving {args.dump} ({len(hub.dump.models)} models) at {hub.endpoint}", flush=True)
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            pass
+
+
+if __name__ == "__main__":
+    main()

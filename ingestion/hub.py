@@ -1,0 +1,130 @@
+"""Fetching from the Hugging Face Hub (or a stand-in) through the official client.
+
+Listing goes through ``huggingface_hub``'s own HTTP layer (its session, headers,
+token handling and retrying ``http_backoff``) page by page, so that every page's
+raw JSON is kept as served and the next-page URL can be checkpointed. Model and
+dataset info and file downloads use ``HfApi`` and ``hf_hub_download``. The
+endpoint is always passed explicitly from configuration (HF_ENDPOINT is only
+read at import time by the client).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from huggingface_hub import HfApi, hf_hub_download
+from huggingface_hub.utils import build_hf_headers, hf_raise_for_status, http_backoff
+
+log = logging.getLogger(__name__)
+
+# Every field the marts and checks need; all are allowed on listing (HUB_API.md).
+MODEL_EXPAND_FIELDS: tuple[str, ...] = (
+    "author", "cardData", "config", "createdAt", "downloads", "downloadsAllTime", "gated", "gguf",
+    "lastModified", "library_name", "likes", "pipeline_tag", "private", "safetensors", "sha", "tags",
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class ModelPage:
+    """One page of a model listing, as the Hub served it."""
+
+    records: list[dict]
+    url: str
+    next_url: str | None
+    seconds: float
+
+
+def redact(text: str, token: str | None) -> str:
+    """Remove a token from a message before it is logged or stored."""
+    if token:
+        text = text.replace(token, "***")
+    return text
+
+
+class HubClient:
+    """A thin typed wrapper over huggingface_hub, bound to one endpoint."""
+
+    def __init__(self, endpoint: str, token: str | None = None, timeout: float = 60.0):
+        self.endpoint = endpoint.rstrip("/")
+        self._token = token or None
+        self.timeout = timeout
+        self.api = HfApi(endpoint=self.endpoint, token=self._token)
+
+    def __repr__(self) -> str:  # never shows the token
+        return f"HubClient(endpoint={self.endpoint!r}, token={'set' if self._token else 'unset'})"
+
+    def _headers(self) -> dict[str, str]:
+        # token=None lets the client fall back to HF_TOKEN or the saved login, as it does itself.
+        return build_hf_headers(token=self._token, library_name="open-model-observatory")
+
+    def list_model_urls(self, *, sort: str | None = "lastModified", page_size: int = 1000,
+                        filters: tuple[str, ...] = (), author: str | None = None,
+                        pipeline_tag: str | None = None, expand: tuple[str, ...] = MODEL_EXPAND_FIELDS) -> str:
+        """The first listing URL for a query (later pages come from the Link header)."""
+        from urllib.parse import urlencode
+
+        params: list[tuple[str, str]] = [("limit", str(page_size))]
+        if sort:
+            params.append(("sort", sort))
+        params += [("filter", f) for f in filters]
+        if author:
+            params.append(("author", author))
+        if pipeline_tag:
+            params.append(("pipeline_tag", pipeline_tag))
+        params += [("expand", e) for e in expand]
+        return f"{self.endpoint}/api/models?{urlencode(params)}"
+
+    def iter_model_pages(self, start_url: str) -> Iterator[ModelPage]:
+        """Follow a listing from ``start_url`` (a first URL or a checkpointed next URL)."""
+        url: str | None = start_url
+        headers = self._headers()
+        while url is not None:
+            began = time.perf_counter()
+            response = http_backoff("GET", url, headers=headers, timeout=self.timeout)
+            hf_raise_for_status(response)
+            records = response.json()
+            if not isinstance(records, list):
+                raise ValueError(f"{redact(url, self._token)}: expected a JSON array of models, "
+                                 f"got {type(records).__name__}")
+            next_url = response.links.get("next", {}).get("url")
+            yield ModelPage(records, url, next_url, time.perf_counter() - began)
+            url = next_url
+
+    def dataset_revision(self, repo_id: str) -> tuple[str, str | None]:
+        """(commit sha, lastModified ISO string) of a dataset's main branch."""
+        info = _retry(lambda: self.api.dataset_info(repo_id, timeout=self.timeout))
+        modified = info.last_modified.isoformat() if info.last_modified else None
+        return info.sha, modified
+
+    def download_dataset_file(self, repo_id: str, filename: str, revision: str, cache_dir: Path) -> Path:
+        """Download one dataset file at a fixed revision (immutable snapshot); cached by revision."""
+        path = hf_hub_download(repo_id, filename, repo_type="dataset", revision=revision,
+                               cache_dir=str(cache_dir), endpoint=self.endpoint, token=self._token)
+        return Path(path)
+
+
+def _retry(call, attempts: int = 5, base_wait: float = 1.0):
+    """Retry calls the client does not retry itself (model_info, dataset_info) on transient errors."""
+    import random
+
+    from huggingface_hub.errors import HfHubHTTPError
+
+    for attempt in range(1, attempts + 1):
+        try:
+            return call()
+        except HfHubHTTPError as err:
+            status = err.response.status_code if err.response is not None else None
+            if status not in (408, 429, 500, 502, 503, 504) or attempt == attempts:
+                raise
+            retry_after = err.response.headers.get("Retry-After") if err.response is not None else None
+            wait = float(retry_after) if retry_after and retry_after.isdigit() else base_wait * 2 ** (attempt - 1)
+        except (ConnectionError, TimeoutError, OSError):
+            if attempt == attempts:
+                raise
+            wait = base_wait * 2 ** (attempt - 1)
+        time.sleep(min(wait, 30) * (0.5 + random.random() / 2))
+    raise AssertionError("unreachable")

@@ -1,0 +1,239 @@
+"""Landing raw data in the DuckDB warehouse (schema ``raw``), faithfully and atomically.
+
+Pages of a crawl are written to a loading table as they arrive; the crawl
+becomes visible in ``raw.hub_models`` only when it is complete, in one
+transaction. Records that cannot be landed go to ``raw.hub_models_quarantine``
+with the reason. Leaderboard tables are replaced per source in one
+transaction. Nothing here deletes what an earlier load brought in unless newer
+data for the same key replaces it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from ingestion.leaderboard import LANDING_COLUMNS
+
+RAW_SCHEMA = "raw"
+MODEL_ID_PATTERN = re.compile(r"^[^/\s]+/[^/\s]+$")
+
+_DDL = f"""
+create schema if not exists {RAW_SCHEMA};
+create table if not exists {RAW_SCHEMA}.hub_crawls (
+    crawl_id varchar not null,
+    endpoint varchar not null,
+    query varchar not null,
+    started_at timestamptz not null,
+    finished_at timestamptz,
+    status varchar not null,            -- running, complete, failed
+    next_url varchar,                   -- checkpoint: where to resume
+    pages integer not null default 0,
+    records integer not null default 0,
+    quarantined integer not null default 0
+);
+create table if not exists {RAW_SCHEMA}.hub_models (
+    model_id varchar not null,
+    payload json not null,              -- the record exactly as the Hub served it
+    crawl_id varchar not null,
+    fetched_at timestamptz not null
+);
+create table if not exists {RAW_SCHEMA}.hub_models_loading (
+    crawl_id varchar not null,
+    page_no integer not null,
+    position integer not null,
+    model_id varchar not null,
+    payload json not null,
+    fetched_at timestamptz not null
+);
+create table if not exists {RAW_SCHEMA}.hub_models_quarantine (
+    crawl_id varchar not null,
+    page_no integer,
+    position integer,
+    raw_record varchar,
+    reason varchar not null,
+    quarantined_at timestamptz not null
+);
+"""
+
+
+def _leaderboard_ddl(table: str) -> str:
+    cols = ",\n    ".join(
+        f"{c} {'integer' if c == 'row_number' else 'json' if c == 'original_record' else 'varchar'}"
+        for c in LANDING_COLUMNS)
+    return f"create table if not exists {RAW_SCHEMA}.{table} (\n    {cols},\n    loaded_at timestamptz not null\n);"
+
+
+LEADERBOARD_TABLES = ("leaderboard_hub_results", "leaderboard_archive_results")
+
+
+def connect(path: str | Path) -> duckdb.DuckDBPyConnection:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path))
+    ensure_schema(con)
+    return con
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(_DDL)
+    for table in LEADERBOARD_TABLES:
+        con.execute(_leaderboard_ddl(table))
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass
+class CrawlStats:
+    crawl_id: str
+    pages: int = 0
+    records: int = 0
+    quarantined: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    quarantine_reasons: dict[str, int] = field(default_factory=dict)
+
+
+class HubModelLanding:
+    """Lands the pages of one crawl; call ``add_page`` per page, then ``commit``."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, endpoint: str, query: str, crawl_id: str | None = None):
+        self.con = con
+        self.crawl_id = crawl_id or f"crawl-{_now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+        self.stats = CrawlStats(self.crawl_id)
+        con.execute(
+            f"insert into {RAW_SCHEMA}.hub_crawls (crawl_id, endpoint, query, started_at, status) "
+            "values (?, ?, ?, ?, 'running')", [self.crawl_id, endpoint, query, _now()])
+
+    def add_page(self, records: Iterable, next_url: str | None) -> None:
+        page_no = self.stats.pages + 1
+        fetched_at = _now()
+        ids, payloads, positions, bad = [], [], [], []
+        for position, record in enumerate(records):
+            reason = _invalid_reason(record)
+            if reason:
+                bad.append((self.crawl_id, page_no, position, _dump(record), reason, fetched_at))
+                self.stats.quarantine_reasons[reason] = self.stats.quarantine_reasons.get(reason, 0) + 1
+                continue
+            ids.append(record["id"])
+            payloads.append(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
+            positions.append(position)
+        table = pa.table({
+            "crawl_id": pa.array([self.crawl_id] * len(ids), pa.string()),
+            "page_no": pa.array([page_no] * len(ids), pa.int32()),
+            "position": pa.array(positions, pa.int32()),
+            "model_id": pa.array(ids, pa.string()),
+            "payload": pa.array(payloads, pa.string()),
+            "fetched_at": pa.array([fetched_at] * len(ids), pa.timestamp("us", tz="UTC")),
+        })
+        self.con.execute("begin transaction")
+        try:
+            self.con.register("_page", table)
+            self.con.execute(f"insert into {RAW_SCHEMA}.hub_models_loading select * from _page")
+            self.con.unregister("_page")
+            if bad:
+                self.con.executemany(f"insert into {RAW_SCHEMA}.hub_models_quarantine values (?, ?, ?, ?, ?, ?)", bad)
+            self.con.execute(
+                f"update {RAW_SCHEMA}.hub_crawls set pages = pages + 1, records = records + ?, "
+                "quarantined = quarantined + ?, next_url = ? where crawl_id = ?",
+                [len(ids), len(bad), next_url, self.crawl_id])
+            self.con.execute("commit")
+        except Exception:
+            self.con.execute("rollback")
+            raise
+        self.stats.pages = page_no
+        self.stats.records += len(ids)
+        self.stats.quarantined += len(bad)
+
+    def commit(self) -> CrawlStats:
+        """Make the crawl visible: upsert its latest record per model into raw.hub_models, atomically."""
+        con = self.con
+        con.execute("begin transaction")
+        try:
+            con.execute(f"""
+                create or replace temp table _crawl as
+                select model_id, payload, fetched_at from (
+                    select *, row_number() over (partition by model_id order by page_no desc, position desc) as rn
+                    from {RAW_SCHEMA}.hub_models_loading where crawl_id = ?
+                ) where rn = 1""", [self.crawl_id])
+            new, changed, unchanged = con.execute(f"""
+                select count(*) filter (where h.model_id is null),
+                       count(*) filter (where h.model_id is not null and h.payload::varchar <> c.payload::varchar),
+                       count(*) filter (where h.model_id is not null and h.payload::varchar = c.payload::varchar)
+                from _crawl c left join {RAW_SCHEMA}.hub_models h using (model_id)""").fetchone()
+            con.execute(f"delete from {RAW_SCHEMA}.hub_models where model_id in (select model_id from _crawl)")
+            con.execute(f"insert into {RAW_SCHEMA}.hub_models select model_id, payload, ?, fetched_at from _crawl",
+                        [self.crawl_id])
+            con.execute(f"delete from {RAW_SCHEMA}.hub_models_loading where crawl_id = ?", [self.crawl_id])
+            con.execute(f"update {RAW_SCHEMA}.hub_crawls set status = 'complete', finished_at = ?, next_url = null "
+                        "where crawl_id = ?", [_now(), self.crawl_id])
+            con.execute("drop table _crawl")
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+        self.stats.new, self.stats.changed, self.stats.unchanged = new, changed, unchanged
+        return self.stats
+
+    def fail(self, reason: str) -> None:
+        self.con.execute(f"update {RAW_SCHEMA}.hub_crawls set status = 'failed', finished_at = ? where crawl_id = ?",
+                         [_now(), self.crawl_id])
+
+
+def _invalid_reason(record) -> str | None:
+    if not isinstance(record, dict):
+        return f"not a JSON object ({type(record).__name__})"
+    model_id = record.get("id")
+    if not isinstance(model_id, str) or not model_id:
+        return "missing id"
+    if not MODEL_ID_PATTERN.match(model_id):
+        return f"id {model_id!r} is not namespace/name"
+    return None
+
+
+def _dump(record) -> str:
+    try:
+        return json.dumps(record, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return repr(record)
+
+
+def replace_leaderboard_source(con: duckdb.DuckDBPyConnection, table: str, rows: pd.DataFrame) -> int:
+    """Replace every row of the sources in ``rows`` (by source_name) in one transaction."""
+    if table not in LEADERBOARD_TABLES:
+        raise ValueError(f"unknown leaderboard table {table}")
+    missing = [c for c in LANDING_COLUMNS if c not in rows.columns]
+    if missing:
+        raise ValueError(f"rows lack landing columns: {missing}")
+    frame = rows[list(LANDING_COLUMNS)].copy()
+    frame["loaded_at"] = _now()
+    sources = sorted(frame["source_name"].unique().tolist())
+    con.execute("begin transaction")
+    try:
+        con.register("_rows", frame)
+        con.execute(f"delete from {RAW_SCHEMA}.{table} where source_name in (select unnest(?))", [sources])
+        con.execute(f"insert into {RAW_SCHEMA}.{table} select * from _rows")
+        con.unregister("_rows")
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    return len(frame)
+
+
+def loaded_revisions(con: duckdb.DuckDBPyConnection) -> set[str]:
+    rows = con.execute(f"select distinct source_revision from {RAW_SCHEMA}.leaderboard_hub_results "
+                       "where source_revision is not null").fetchall()
+    return {r[0] for r in rows}

@@ -1,0 +1,1 @@
+"""Dagster definitions for the Open Model Observatory (the one Definitions is in definitions.py)."""

@@ -1,0 +1,164 @@
+"""The `observatory` command line.
+
+    observatory demo [--hub-dump DIR] [--leaderboard-archive DIR] [--warehouse PATH]
+    observatory generate OUT [--models N] [--seed S]
+    observatory serve-hub DIR [--port P]
+    observatory manifest
+
+`demo` runs the whole pipeline offline: it generates a synthetic Hub dump (or
+serves the one given), starts the local Hub stand-in, materializes every asset
+into the warehouse through the real huggingface_hub client, stops the
+stand-in, and prints what it built.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import time
+from pathlib import Path
+
+from ingestion import config
+from orchestration.dbt_paths import DBT_PROJECT_DIR, MANIFEST_PATH, dbt_executable
+
+MARTS_SCHEMA = "marts"
+
+
+def prepare_manifest(force: bool = False) -> Path:
+    """Run `dbt parse` so that the Dagster definitions can load the manifest (not done at import time)."""
+    if MANIFEST_PATH.exists() and not force and not _manifest_stale(DBT_PROJECT_DIR, MANIFEST_PATH):
+        return MANIFEST_PATH
+    print("preparing the dbt manifest (dbt parse)...", flush=True)
+    subprocess.run([dbt_executable(), "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
+                    "--profiles-dir", str(DBT_PROJECT_DIR)], check=True)
+    return MANIFEST_PATH
+
+
+def _manifest_stale(project_dir: Path, manifest: Path) -> bool:
+    built = manifest.stat().st_mtime
+    for folder in ("models", "seeds", "macros", "snapshots", "tests"):
+        for path in (project_dir / folder).rglob("*"):
+            if path.is_file() and path.stat().st_mtime > built:
+                return True
+    return (project_dir / "dbt_project.yml").stat().st_mtime > built
+
+
+def _dagster_home(warehouse: Path) -> Path:
+    home = os.environ.get("DAGSTER_HOME")
+    path = Path(home) if home else warehouse.parent / "dagster_home"
+    path.mkdir(parents=True, exist_ok=True)
+    return path.resolve()
+
+
+def run_demo(hub_dump: Path | None, leaderboard_archive: Path | None, warehouse: Path,
+             models: int = 3000, seed: int = 42) -> dict[str, int]:
+    """Run every asset once against a local Hub stand-in. Returns rows per mart."""
+    from ingestion.fake_hub import FakeHub
+    from ingestion.synthetic import write_hub_dump, write_leaderboard_archive
+
+    warehouse = warehouse.expanduser().resolve()
+    os.environ[config.WAREHOUSE_ENV] = str(warehouse)
+    if hub_dump is None:
+        demo_dir = warehouse.parent / "demo_source"
+        hub_dump = demo_dir / "hub_dump"
+        print(f"generating a synthetic Hub dump of {models} models (seed {seed}) in {hub_dump}", flush=True)
+        write_hub_dump(hub_dump, n_models=models, seed=seed)
+        if leaderboard_archive is None:
+            leaderboard_archive = demo_dir / "leaderboard"
+            write_leaderboard_archive(leaderboard_archive, n_models=models, seed=seed)
+    hub_dump = hub_dump.expanduser().resolve()
+    if not (hub_dump / "models.jsonl").is_file():
+        raise SystemExit(f"error: {hub_dump} is not a Hub dump (no models.jsonl in it)")
+    if leaderboard_archive is not None:
+        leaderboard_archive = leaderboard_archive.expanduser().resolve()
+        if not leaderboard_archive.is_dir():
+            raise SystemExit(f"error: leaderboard archive folder {leaderboard_archive} does not exist")
+        os.environ[config.LEADERBOARD_ARCHIVE_ENV] = str(leaderboard_archive)
+    else:
+        os.environ.pop(config.LEADERBOARD_ARCHIVE_ENV, None)
+    os.environ["DAGSTER_HOME"] = str(_dagster_home(warehouse))
+    prepare_manifest()
+
+    import dagster as dg
+
+    from orchestration.definitions import defs
+
+    began = time.perf_counter()
+    with FakeHub(hub_dump) as hub:
+        os.environ[config.HUB_ENDPOINT_ENV] = hub.endpoint
+        print(f"Hub stand-in serving {hub_dump} at {hub.endpoint}", flush=True)
+        job = defs.resolve_job_def("refresh_everything")
+        with dg.DagsterInstance.get() as instance:
+            result = job.execute_in_process(
+                instance=instance, raise_on_error=False,
+                run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+            )
+    if not result.success:
+        failed = [e.step_key for e in result.all_events if e.is_step_failure]
+        raise SystemExit(f"error: the pipeline failed (steps: {', '.join(failed) or 'unknown'}); "
+                         "see the log above")
+    rows = mart_row_counts(warehouse)
+    print(f"\nbuilt in {time.perf_counter() - began:.1f} s; warehouse: {warehouse}")
+    width = max((len(n) for n in rows), default=10)
+    for name, count in rows.items():
+        print(f"  {MARTS_SCHEMA}.{name:<{width}}  {count:>8} rows")
+    print("\nnext:")
+    print("  make dev                      # the Dagster UI over this warehouse, at http://127.0.0.1:3000")
+    print(f"  duckdb {warehouse} -c 'select * from marts.mart_ecosystem_summary'")
+    print(f"  python -c \"import duckdb; print(duckdb.connect('{warehouse}', read_only=True)"
+          ".sql('from marts.mart_license_distribution'))\"")
+    return rows
+
+
+def mart_row_counts(warehouse: Path) -> dict[str, int]:
+    import duckdb
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        names = [r[0] for r in con.execute(
+            "select table_name from information_schema.tables where table_schema = ? order by table_name",
+            [MARTS_SCHEMA]).fetchall()]
+        return {n: con.execute(f'select count(*) from {MARTS_SCHEMA}."{n}"').fetchone()[0] for n in names}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="observatory", description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="run the whole pipeline offline against a local Hub stand-in")
+    demo.add_argument("--hub-dump", type=Path, help="serve this Hub dump directory instead of generating one")
+    demo.add_argument("--leaderboard-archive", type=Path, help="also import the archived CSV exports in this folder")
+    demo.add_argument("--warehouse", type=Path,
+                      help=f"DuckDB file (default: ${config.WAREHOUSE_ENV} or {config.DEFAULT_WAREHOUSE})")
+    demo.add_argument("--models", type=int, default=3000, help="size of the generated dump (default 3000)")
+    demo.add_argument("--seed", type=int, default=42)
+
+    gen = sub.add_parser("generate", help="write a synthetic Hub dump and leaderboard archive")
+    gen.add_argument("out", type=Path)
+    gen.add_argument("--models", type=int, default=3000)
+    gen.add_argument("--seed", type=int, default=42)
+
+    serve = sub.add_parser("serve-hub", help="serve a Hub dump directory on 127.0.0.1")
+    serve.add_argument("dump", type=Path)
+    serve.add_argument("--port", type=int, default=0)
+
+    sub.add_parser("manifest", help="prepare the dbt manifest the Dagster definitions load")
+
+    args = parser.parse_args(argv)
+    if args.command == "demo":
+        warehouse = args.warehouse or config.warehouse_path()
+        run_demo(args.hub_dump, args.leaderboard_archive, Path(warehouse), models=args.models, seed=args.seed)
+    elif args.command == "generate":
+        from ingestion.synthetic import main as generate_main
+
+        generate_main([str(args.out), "--models", str(args.models), "--seed", str(args.seed)])
+    elif args.command == "serve-hub":
+        from ingestion.fake_hub import main as serve_main
+
+        serve_main([str(args.dump), "--port", str(args.port)])
+    elif args.command == "manifest":
+        print(prepare_manifest(force=True))
+
+
+if __name__ == "__main__":
+    main()
