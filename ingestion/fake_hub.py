@@ -432,7 +432,7 @@ class FakeHub:
         return f"http://{host}:{port}"
 
     def start(self) -> FakeHub:
-        self._thread = threading.Thread(target=self.server.serve_forever, name="fake-hub", daemon=True)
+        self._thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), name="fake-hub", daemon=True)
         self._thread.start()
         return self
 

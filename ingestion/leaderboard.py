@@ -196,16 +196,26 @@ def read_csv_export(path: str | Path) -> pd.DataFrame:
     return normalise(frame, source_name=path.name, source_kind="archive_csv", snapshot_date=snap)
 
 
-def read_hub_parquet(path: str | Path, *, revision: str, snapshot_date: date,
+def read_hub_parquet(path: str | Path, *, revision: str, commit_date: date,
                      source_name: str) -> pd.DataFrame:
-    """The leaderboard ``contents`` parquet downloaded from the Hub at ``revision``."""
+    """The leaderboard ``contents`` parquet downloaded from the Hub at ``revision``.
+
+    Its snapshot date is the state of the leaderboard the table shows: the latest
+    submission date in it (no later than the commit). A commit's date alone can be
+    far later than its content (a re-upload, or a stand-in serving an old file).
+    """
     path = Path(path)
     try:
         frame = pd.read_parquet(path)
     except Exception as exc:  # pyarrow raises several types for a damaged file
         raise LeaderboardSchemaError(f"{source_name}: not a readable parquet file ({exc})") from None
+    snapshot = commit_date
+    if "Submission Date" in frame.columns:
+        submitted = pd.to_datetime(frame["Submission Date"], errors="coerce", utc=True).max()
+        if not pd.isna(submitted):
+            snapshot = min(submitted.date(), commit_date)
     return normalise(frame, source_name=source_name, source_kind="hub_dataset",
-                     snapshot_date=snapshot_date, source_revision=revision, variant="v2_hub")
+                     snapshot_date=snapshot, source_revision=revision, variant="v2_hub")
 
 
 def archive_files(folder: str | Path) -> list[Path]:

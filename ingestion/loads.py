@@ -85,17 +85,18 @@ def load_leaderboard_from_hub(con: duckdb.DuckDBPyConnection, client: HubClient,
                               progress: Progress = _quiet) -> LeaderboardLoadResult:
     """Download the leaderboard parquet at the dataset's current revision; skip a revision already loaded."""
     revision, modified = client.dataset_revision(repo_id)
-    snap = (datetime.fromisoformat(modified).date() if modified else date.today())
+    commit_date = datetime.fromisoformat(modified).date() if modified else date.today()
     if revision in loaded_revisions(con):
         progress(f"leaderboard {repo_id}@{revision[:12]}: already loaded, nothing to do")
-        return LeaderboardLoadResult(revision, snap.isoformat(), 0, skipped=True)
+        return LeaderboardLoadResult(revision, None, 0, skipped=True)
     progress(f"leaderboard {repo_id}@{revision[:12]}: downloading {filename}")
     path = client.download_dataset_file(repo_id, filename, revision, cache_dir)
-    rows = read_hub_parquet(path, revision=revision, snapshot_date=snap,
+    rows = read_hub_parquet(path, revision=revision, commit_date=commit_date,
                             source_name=f"{repo_id}@{revision}")
+    snap = rows["snapshot_date"].iloc[0]
     n = replace_leaderboard_source(con, "leaderboard_hub_results", rows)
     progress(f"leaderboard {repo_id}@{revision[:12]}: landed {n} rows (snapshot {snap})")
-    return LeaderboardLoadResult(revision, snap.isoformat(), n, skipped=False, files={filename: n})
+    return LeaderboardLoadResult(revision, snap, n, skipped=False, files={filename: n})
 
 
 def load_leaderboard_archive(con: duckdb.DuckDBPyConnection, folder: Path,

@@ -323,7 +323,7 @@ def write_hub_dump(out_dir: str | Path, n_models: int = 3000, seed: int = 42,
     revision_date = ""
     if leaderboard:
         evals = LeaderboardEvaluations(gen, seed=seed)
-        rows = evals.rows_until(evals.final_date)
+        rows = evals.rows_until(evals.final_date, since=evals.v2_start)  # the v2 table
         n_rows, n_lb_models = len(rows), len({r.model.model_id for r in rows})
         revision_date = evals.final_date.isoformat()
         path = out / "datasets" / LEADERBOARD_REPO_ID / LEADERBOARD_FILENAME

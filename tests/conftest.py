@@ -1,0 +1,61 @@
+"""Shared fixtures: generated dumps, the real data folder, a running Hub stand-in."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from ingestion.fake_hub import FakeHub
+from ingestion.synthetic import DumpSummary, write_hub_dump, write_leaderboard_archive
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_DATA = ROOT.parent / "shared" / "data"
+
+# Tests never reach the real Hub, whatever the developer's environment says.
+os.environ.pop("HF_ENDPOINT", None)
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+
+
+def require_shared_data() -> Path:
+    """The real data in ../shared/data; skip (with the reason) where it is absent, fail in CI."""
+    if not (SHARED_DATA / "hub_dump" / "models.jsonl").is_file():
+        if os.environ.get("CI"):
+            pytest.fail(f"{SHARED_DATA} is missing in CI, where it must be present")
+        pytest.skip(f"real data folder {SHARED_DATA} is absent (it sits beside the checkout in CI)")
+    return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    return require_shared_data()
+
+
+@pytest.fixture(scope="session")
+def small_dump(tmp_path_factory) -> tuple[Path, DumpSummary]:
+    """A generated Hub dump of 1,500 models (seed 7) with its leaderboard dataset."""
+    root = tmp_path_factory.mktemp("small_dump")
+    summary = write_hub_dump(root / "hub_dump", n_models=1500, seed=7)
+    return root / "hub_dump", summary
+
+
+@pytest.fixture(scope="session")
+def small_archive(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("small_archive")
+    write_leaderboard_archive(root, n_models=1500, seed=7)
+    return root
+
+
+@pytest.fixture()
+def hub(small_dump):
+    with FakeHub(small_dump[0]) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def dbt_manifest() -> Path:
+    """The dbt manifest the Definitions load (prepared by dbt parse, never at import time)."""
+    from orchestration.cli import prepare_manifest
+
+    return prepare_manifest()

@@ -1,0 +1,165 @@
+"""The whole asset graph, materialized by `observatory demo` on generated data, gives the right marts."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.integration
+RELATIONS = ("finetune", "adapter", "quantized", "merge")
+
+
+def run_demo(*args: str, env_extra: dict | None = None) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OBSERVATORY_")}
+    env.update(env_extra or {})
+    out = subprocess.run([sys.executable, "-m", "orchestration.cli", "demo", *args], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=900)
+    assert out.returncode == 0, f"demo failed:\n{out.stdout[-4000:]}\n{out.stderr[-4000:]}"
+    return out
+
+
+def query(warehouse: Path, sql: str, params=None):
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(sql, params or []).fetchall()
+
+
+@pytest.fixture(scope="module")
+def built(small_dump, small_archive, tmp_path_factory, dbt_manifest):
+    warehouse = tmp_path_factory.mktemp("warehouse") / "w.duckdb"
+    out = run_demo("--hub-dump", str(small_dump[0]), "--leaderboard-archive", str(small_archive),
+                   "--warehouse", str(warehouse))
+    return warehouse, small_dump[1], out
+
+
+def _records(dump_dir):
+    with (dump_dir / "models.jsonl").open() as fh:
+        return [json.loads(line) for line in fh]
+
+
+def test_demo_prints_what_it_built(built):
+    warehouse, _, out = built
+    assert str(warehouse) in out.stdout
+    for mart in ("mart_ecosystem_summary", "mart_author_concentration", "mart_license_distribution"):
+        assert f"marts.{mart}" in out.stdout
+    assert "make dev" in out.stdout
+
+
+def test_summary_counts_match_the_generator(built):
+    warehouse, summary, _ = built
+    rows = query(warehouse, "select n_models, n_authors from marts.mart_ecosystem_summary where population = 'hub'")
+    assert rows == [(summary.n_models, summary.n_authors)]
+
+
+def test_top_author_is_the_generators_top_author(built):
+    warehouse, summary, _ = built
+    author, n = summary.top_author
+    rows = query(warehouse, "select author, n_models, model_share from marts.mart_author_concentration "
+                            "where population = 'hub' and author_rank = 1")
+    assert rows[0][:2] == (author, n)
+    assert rows[0][2] == pytest.approx(n / summary.n_models)
+    top10 = sum(sorted(summary.author_counts.values(), reverse=True)[:10]) / summary.n_models
+    got = query(warehouse, "select top10_share from marts.mart_ecosystem_summary where population = 'hub'")[0][0]
+    assert got == pytest.approx(top10)
+
+
+def test_license_counts_match_the_generator(built):
+    warehouse, summary, _ = built
+    rows = dict(query(warehouse, "select license, n_models from marts.mart_license_distribution "
+                                 "where population = 'hub'"))
+    assert rows == summary.license_counts
+    unmapped = query(warehouse, "select license from marts.mart_license_distribution where not is_mapped")
+    assert unmapped == [], "every generated licence is in the permissions seed"
+
+
+def test_leaderboard_populations_match_the_files(built, small_archive):
+    warehouse, _, _ = built
+    v1_file = next((small_archive / "v1").glob("*.csv"))
+    with v1_file.open() as fh:
+        v1_models = {row["fullname"] for row in csv.DictReader(fh)}
+    rows = dict(query(warehouse, "select population, n_models from marts.mart_ecosystem_summary"))
+    assert rows["leaderboard_v1"] == len(v1_models)
+    latest_v2 = sorted((small_archive / "v2").glob("*.csv"))[-1]
+    with latest_v2.open() as fh:
+        v2_models = {row["model_name"] for row in csv.DictReader(fh)}
+    assert rows["leaderboard_v2"] == len(v2_models)
+
+
+def test_lineage_walk_matches_the_tags(built, small_dump):
+    warehouse, _, _ = built
+    first_parent = {}
+    for r in _records(small_dump[0]):
+        parents = [t[len("base_model:"):] for t in r["tags"]
+                   if t.startswith("base_model:") and t.split(":")[1] not in RELATIONS]
+        if parents:
+            first_parent[r["id"]] = parents[0]
+
+    def walk(model_id):
+        depth = 0
+        while model_id in first_parent:
+            model_id, depth = first_parent[model_id], depth + 1
+        return model_id, depth
+
+    lineage = {m: (root, depth) for m, root, depth in query(
+        warehouse, "select model_id, root_model_id, depth from intermediate.int_model_lineage where is_on_hub")}
+    assert len(lineage) == small_dump[1].n_models
+    expected = {m: walk(m) for m in lineage}
+    assert lineage == expected
+    relations = dict(query(warehouse, "select relation, count(distinct model_id) from intermediate.int_model_parents "
+                                      "where edge_source = 'hub_tags' group by 1"))
+    assert relations == small_dump[1].relation_counts
+
+
+def test_dbt_tests_ran_as_checks_and_passed(built):
+    warehouse, _, out = built
+    assert "ERROR=0" in out.stdout + out.stderr
+
+
+def test_rerun_updates_in_place(built, small_dump, small_archive):
+    warehouse, summary, _ = built
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("create schema if not exists analyst; create or replace table analyst.notes as select 1 as kept")
+    run_demo("--hub-dump", str(small_dump[0]), "--leaderboard-archive", str(small_archive),
+             "--warehouse", str(warehouse))
+    assert query(warehouse, "select kept from analyst.notes") == [(1,)], "the warehouse was not recreated"
+    assert query(warehouse, "select count(*), count(distinct model_id) from raw.hub_models") == \
+        [(summary.n_models, summary.n_models)]
+    crawls = query(warehouse, "select status, records from raw.hub_crawls order by started_at")
+    assert crawls == [("complete", summary.n_models)] * 2
+    rows = query(warehouse, "select n_models from marts.mart_ecosystem_summary where population = 'hub'")
+    assert rows == [(summary.n_models,)], "no duplicates after a second run"
+    # the leaderboard revision was already loaded: skipped, not duplicated
+    assert query(warehouse, "select count(distinct loaded_at) from raw.leaderboard_hub_results") == [(1,)]
+
+
+def test_demo_without_a_dump_generates_one(tmp_path, dbt_manifest):
+    warehouse = tmp_path / "demo" / "warehouse.duckdb"
+    out = run_demo("--warehouse", str(warehouse), "--models", "600")
+    assert (tmp_path / "demo" / "demo_source" / "hub_dump" / "models.jsonl").is_file()
+    rows = dict(query(warehouse, "select population, n_models from marts.mart_ecosystem_summary"))
+    assert rows["hub"] == 600 and rows["leaderboard_v1"] > 0 and rows["leaderboard_v2"] > 0
+    assert "generating a synthetic Hub dump of 600 models" in out.stdout
+
+
+def test_warehouse_comes_from_the_environment_variable(tmp_path, small_dump, dbt_manifest):
+    warehouse = tmp_path / "from_env.duckdb"
+    run_demo("--hub-dump", str(small_dump[0]), env_extra={"OBSERVATORY_WAREHOUSE": str(warehouse)})
+    assert query(warehouse, "select count(*) from marts.mart_ecosystem_summary")[0][0] >= 1
+
+
+def test_bad_hub_dump_is_a_clear_error(tmp_path, dbt_manifest):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OBSERVATORY_")}
+    out = subprocess.run([sys.executable, "-m", "orchestration.cli", "demo", "--hub-dump", str(tmp_path),
+                          "--warehouse", str(tmp_path / "w.duckdb")], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode != 0
+    assert f"{tmp_path} is not a Hub dump" in out.stderr

@@ -1,0 +1,75 @@
+"""The Definitions load fast, without network, as one connected graph from raw assets to marts."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+from tests.conftest import ROOT
+
+PROBE = textwrap.dedent("""
+    import json, socket, time
+    attempts = []
+    def refuse(self, address, *args, **kwargs):
+        attempts.append(str(address))
+        raise OSError("network is off in this test")
+    socket.socket.connect = refuse
+    socket.create_connection = lambda address, *a, **k: refuse(None, address)
+    began = time.perf_counter()
+    from orchestration.definitions import defs
+    graph = defs.resolve_asset_graph()
+    seconds = time.perf_counter() - began
+    nodes = {k.to_user_string(): {"parents": sorted(p.to_user_string() for p in graph.get(k).parent_keys),
+                                  "group": graph.get(k).group_name}
+             for k in graph.get_all_asset_keys()}
+    checks = sorted(c.asset_key.to_user_string() for c in graph.asset_check_keys)
+    print(json.dumps({"seconds": seconds, "network": attempts, "nodes": nodes, "checks": checks}))
+""")
+
+
+def _load():
+    out = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-3000:]
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_definitions_load_fast_without_network(dbt_manifest):
+    result = _load()
+    assert result["network"] == [], f"importing the definitions tried the network: {result['network']}"
+    assert result["seconds"] < 10, f"loading took {result['seconds']:.1f} s"
+
+
+def test_graph_is_connected_from_raw_to_every_mart(dbt_manifest):
+    nodes = _load()["nodes"]
+    raw = {k for k, v in nodes.items() if v["group"] == "raw"}
+    assert raw == {"raw/hub_models", "raw/leaderboard_hub_results", "raw/leaderboard_archive_results"}
+    marts = {k for k, v in nodes.items() if v["group"] == "marts"}
+    assert {"marts/mart_ecosystem_summary", "marts/mart_author_concentration",
+            "marts/mart_license_distribution"} <= marts
+
+    def ancestors(key, seen=None):
+        seen = set() if seen is None else seen
+        for parent in nodes[key]["parents"]:
+            if parent not in seen:
+                seen.add(parent)
+                ancestors(parent, seen)
+        return seen
+
+    for mart in marts:
+        above = ancestors(mart)
+        assert "raw/hub_models" in above, f"{mart} is not connected to the Hub models"
+        assert any(nodes[a]["group"] == "intermediate" for a in above), f"{mart} skips the intermediate layer"
+    for key, node in nodes.items():
+        if node["group"] == "staging":
+            assert all(nodes[p]["group"] == "raw" for p in node["parents"]), f"{key} reads beyond raw"
+    assert {v["group"] for v in nodes.values()} == {"raw", "seeds", "staging", "intermediate", "marts"}
+
+
+def test_dbt_tests_are_checks_on_their_assets(dbt_manifest):
+    result = _load()
+    checked = set(result["checks"])
+    for mart in ("marts/mart_ecosystem_summary", "marts/mart_author_concentration",
+                 "marts/mart_license_distribution", "staging/stg_hub__models"):
+        assert mart in checked

@@ -1,0 +1,86 @@
+"""Landing: a crawl becomes visible whole, upserts keep history, bad records are quarantined."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ingestion.landing import HubModelLanding, connect, replace_leaderboard_source
+from ingestion.leaderboard import normalise
+
+
+@pytest.fixture()
+def con(tmp_path):
+    connection = connect(tmp_path / "w.duckdb")
+    yield connection
+    connection.close()
+
+
+def _model(i, **extra):
+    return {"id": f"org{i % 3}/model-{i}", "downloads": i, **extra}
+
+
+def test_crawl_is_invisible_until_committed(con):
+    landing = HubModelLanding(con, "http://hub", "q")
+    landing.add_page([_model(i) for i in range(10)], next_url="http://hub/next")
+    assert con.execute("select count(*) from raw.hub_models").fetchone()[0] == 0
+    status, next_url = con.execute("select status, next_url from raw.hub_crawls").fetchone()
+    assert status == "running" and next_url == "http://hub/next", "the checkpoint is recorded per page"
+    stats = landing.commit()
+    assert stats.new == 10 and stats.records == 10
+    assert con.execute("select count(*) from raw.hub_models").fetchone()[0] == 10
+    assert con.execute("select count(*) from raw.hub_models_loading").fetchone()[0] == 0
+    assert con.execute("select status from raw.hub_crawls").fetchone()[0] == "complete"
+
+
+def test_second_crawl_upserts_and_keeps_models_it_did_not_see(con):
+    first = HubModelLanding(con, "http://hub", "q")
+    first.add_page([_model(i) for i in range(10)], None)
+    first.commit()
+    second = HubModelLanding(con, "http://hub", "q")
+    second.add_page([_model(i, downloads=999 if i == 3 else i) for i in range(3, 6)] + [_model(42)], None)
+    stats = second.commit()
+    assert (stats.new, stats.changed, stats.unchanged) == (1, 1, 2)
+    rows = dict(con.execute("select model_id, payload from raw.hub_models").fetchall())
+    assert len(rows) == 11, "models absent from the second crawl are kept"
+    assert json.loads(rows["org0/model-3"])["downloads"] == 999
+
+
+def test_duplicate_records_within_a_crawl_land_once(con):
+    landing = HubModelLanding(con, "http://hub", "q")
+    landing.add_page([_model(1), _model(2)], "n")
+    landing.add_page([_model(2, downloads=7)], None)
+    landing.commit()
+    rows = dict(con.execute("select model_id, payload from raw.hub_models").fetchall())
+    assert len(rows) == 2 and json.loads(rows["org2/model-2"])["downloads"] == 7, "the latest page wins"
+
+
+def test_bad_records_are_quarantined_with_the_reason(con):
+    landing = HubModelLanding(con, "http://hub", "q")
+    landing.add_page([_model(1), {"downloads": 3}, "junk", {"id": "no-namespace"}], None)
+    stats = landing.commit()
+    assert stats.records == 1 and stats.quarantined == 3
+    reasons = sorted(r[0] for r in con.execute("select reason from raw.hub_models_quarantine").fetchall())
+    assert reasons == ["id 'no-namespace' is not namespace/name", "missing id", "not a JSON object (str)"]
+
+
+def test_replacing_a_leaderboard_source_is_atomic(con):
+    import pandas as pd
+    from datetime import date
+
+    def rows(n, name):
+        frame = pd.DataFrame({"fullname": [f"a/m{i}" for i in range(n)], "average": ["1"] * n, "type": ["x"] * n,
+                              "precision": ["bf16"] * n, "arc": ["1"] * n})
+        return normalise(frame, source_name=name, source_kind="archive_csv", snapshot_date=date(2024, 1, 1))
+
+    replace_leaderboard_source(con, "leaderboard_archive_results", rows(5, "a.csv"))
+    replace_leaderboard_source(con, "leaderboard_archive_results", rows(3, "b.csv"))
+    replace_leaderboard_source(con, "leaderboard_archive_results", rows(2, "a.csv"))
+    counts = dict(con.execute("select source_name, count(*) from raw.leaderboard_archive_results group by 1").fetchall())
+    assert counts == {"a.csv": 2, "b.csv": 3}
+    bad = rows(4, "b.csv").drop(columns=["model_id"])
+    with pytest.raises(ValueError, match="lack landing columns"):
+        replace_leaderboard_source(con, "leaderboard_archive_results", bad)
+    counts = dict(con.execute("select source_name, count(*) from raw.leaderboard_archive_results group by 1").fetchall())
+    assert counts == {"a.csv": 2, "b.csv": 3}, "a rejected batch changes nothing"
