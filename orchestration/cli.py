@@ -4,6 +4,7 @@
     observatory generate OUT [--models N] [--seed S]
     observatory serve-hub DIR [--port P]
     observatory manifest
+    observatory sql QUERY [--warehouse PATH]
 
 `demo` runs the whole pipeline offline: it generates a synthetic Hub dump (or
 serves the one given), starts the local Hub stand-in, materializes every asset
@@ -105,9 +106,7 @@ def run_demo(hub_dump: Path | None, leaderboard_archive: Path | None, warehouse:
         print(f"  {MARTS_SCHEMA}.{name:<{width}}  {count:>8} rows")
     print("\nnext:")
     print("  make dev                      # the Dagster UI over this warehouse, at http://127.0.0.1:3000")
-    print(f"  duckdb {warehouse} -c 'select * from marts.mart_ecosystem_summary'")
-    print(f"  python -c \"import duckdb; print(duckdb.connect('{warehouse}', read_only=True)"
-          ".sql('from marts.mart_license_distribution'))\"")
+    print(f"  observatory sql --warehouse {warehouse} 'from marts.mart_ecosystem_summary'")
     return rows
 
 
@@ -119,6 +118,18 @@ def mart_row_counts(warehouse: Path) -> dict[str, int]:
             "select table_name from information_schema.tables where table_schema = ? order by table_name",
             [MARTS_SCHEMA]).fetchall()]
         return {n: con.execute(f'select count(*) from {MARTS_SCHEMA}."{n}"').fetchone()[0] for n in names}
+
+
+def run_sql(query: str, warehouse: Path) -> None:
+    import duckdb
+
+    if not Path(warehouse).is_file():
+        raise SystemExit(f"error: no warehouse at {warehouse} (run `make demo` first)")
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        try:
+            con.sql(query).show(max_width=200)
+        except duckdb.Error as exc:
+            raise SystemExit(f"error: {exc}") from None
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -144,6 +155,11 @@ def main(argv: list[str] | None = None) -> None:
 
     sub.add_parser("manifest", help="prepare the dbt manifest the Dagster definitions load")
 
+    sql = sub.add_parser("sql", help="run a read-only SQL query on the warehouse and print the result")
+    sql.add_argument("query")
+    sql.add_argument("--warehouse", type=Path,
+                     help=f"DuckDB file (default: ${config.WAREHOUSE_ENV} or {config.DEFAULT_WAREHOUSE})")
+
     args = parser.parse_args(argv)
     if args.command == "demo":
         warehouse = args.warehouse or config.warehouse_path()
@@ -158,6 +174,8 @@ def main(argv: list[str] | None = None) -> None:
         serve_main([str(args.dump), "--port", str(args.port)])
     elif args.command == "manifest":
         print(prepare_manifest(force=True))
+    elif args.command == "sql":
+        run_sql(args.query, args.warehouse or config.warehouse_path())
 
 
 if __name__ == "__main__":
