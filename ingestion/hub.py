@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import random
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -48,10 +49,18 @@ def redact(text: str, token: str | None) -> str:
 class HubClient:
     """A thin typed wrapper over huggingface_hub, bound to one endpoint."""
 
-    def __init__(self, endpoint: str, token: str | None = None, timeout: float = 60.0):
+    def __init__(self, endpoint: str, token: str | None = None, timeout: float = 60.0, *,
+                 max_retries: int = 5, base_wait: float = 1.0, max_wait: float = 8.0, attempts: int = 4):
+        """``max_retries``/``base_wait``/``max_wait`` tune the client's own backoff (``http_backoff``);
+        when it gives up, the request is tried again up to ``attempts`` times in all, after an
+        exponential wait with jitter, before the error is raised."""
         self.endpoint = endpoint.rstrip("/")
         self._token = token or None
         self.timeout = timeout
+        self.max_retries = max_retries
+        self.base_wait = base_wait
+        self.max_wait = max_wait
+        self.attempts = max(1, attempts)
         self.api = HfApi(endpoint=self.endpoint, token=self._token)
 
     def __repr__(self) -> str:  # never shows the token
@@ -81,12 +90,9 @@ class HubClient:
     def iter_model_pages(self, start_url: str) -> Iterator[ModelPage]:
         """Follow a listing from ``start_url`` (a first URL or a checkpointed next URL)."""
         url: str | None = start_url
-        headers = self._headers()
         while url is not None:
             began = time.perf_counter()
-            response = http_backoff("GET", url, headers=headers, timeout=self.timeout)
-            hf_raise_for_status(response)
-            records = response.json()
+            response, records = self.get_json(url)
             if not isinstance(records, list):
                 raise ValueError(f"{redact(url, self._token)}: expected a JSON array of models, "
                                  f"got {type(records).__name__}")
@@ -94,9 +100,47 @@ class HubClient:
             yield ModelPage(records, url, next_url, time.perf_counter() - began)
             url = next_url
 
+    def get_json(self, url: str):
+        """GET a Hub API URL through the client's retrying HTTP layer, with outer retries and jitter.
+
+        Retried: 408, 429 (Retry-After honoured by the client), 5xx, timeouts, refused, dropped
+        or cut connections, and bodies that end before their JSON does. Other HTTP errors
+        (404, 401, ...) are raised at once. Returns (response, parsed JSON).
+        """
+        headers = self._headers()
+        for attempt in range(1, self.attempts + 1):
+            try:
+                response = http_backoff("GET", url, headers=headers, timeout=self.timeout,
+                                        max_retries=self.max_retries, base_wait_time=self.base_wait,
+                                        max_wait_time=self.max_wait)
+                hf_raise_for_status(response)
+                return response, response.json()
+            except Exception as exc:  # noqa: BLE001 - classified just below
+                if not _is_transient(exc) or attempt == self.attempts:
+                    raise _redacted(exc, self._token) from None
+                wait = min(self.max_wait * 4, self.base_wait * 2 ** attempt) * (0.5 + random.random())
+                log.warning("attempt %d/%d for %s failed (%s); retrying in %.1f s", attempt, self.attempts,
+                            redact(url, self._token), redact(str(exc), self._token)[:200], wait)
+                time.sleep(wait)
+        raise AssertionError("unreachable")
+
+    def model_info_raw(self, repo_id: str, expand: tuple[str, ...] = MODEL_EXPAND_FIELDS) -> dict | None:
+        """One model's record (as served by ``/api/models/{id}``), or None if the Hub has no such repo."""
+        from urllib.parse import quote, urlencode
+
+        from huggingface_hub.errors import HfHubHTTPError
+
+        url = f"{self.endpoint}/api/models/{quote(repo_id, safe='/')}?{urlencode([('expand', e) for e in expand])}"
+        try:
+            return self.get_json(url)[1]
+        except HfHubHTTPError as exc:
+            if exc.response is not None and exc.response.status_code in (401, 404):
+                return None  # deleted, renamed away, or private: the Hub answers alike
+            raise
+
     def dataset_revision(self, repo_id: str) -> tuple[str, str | None]:
         """(commit sha, lastModified ISO string) of a dataset's main branch."""
-        info = _retry(lambda: self.api.dataset_info(repo_id, timeout=self.timeout))
+        info = _retry(lambda: self.api.dataset_info(repo_id, timeout=self.timeout), base_wait=self.base_wait)
         modified = info.last_modified.isoformat() if info.last_modified else None
         return info.sha, modified
 
@@ -107,24 +151,43 @@ class HubClient:
         return Path(path)
 
 
-def _retry(call, attempts: int = 5, base_wait: float = 1.0):
-    """Retry calls the client does not retry itself (model_info, dataset_info) on transient errors."""
-    import random
+def _is_transient(exc: BaseException) -> bool:
+    import json
 
+    import httpx2
     from huggingface_hub.errors import HfHubHTTPError
 
+    if isinstance(exc, HfHubHTTPError):
+        status = exc.response.status_code if exc.response is not None else None
+        return status in (408, 429, 500, 502, 503, 504)
+    return isinstance(exc, (httpx2.TransportError, json.JSONDecodeError, ConnectionError, TimeoutError))
+
+
+def _redacted(exc: BaseException, token: str | None) -> BaseException:
+    """The same exception with the token removed from its message (it never carries one, but be sure)."""
+    if token and token in str(exc):
+        try:
+            exc.args = tuple(redact(str(a), token) for a in exc.args)
+        except Exception:  # noqa: BLE001
+            return RuntimeError(redact(str(exc), token))
+    return exc
+
+
+def _retry(call, attempts: int = 5, base_wait: float = 1.0):
+    """Retry calls the client does not retry itself (model_info, dataset_info) on transient errors."""
     for attempt in range(1, attempts + 1):
         try:
             return call()
-        except HfHubHTTPError as err:
-            status = err.response.status_code if err.response is not None else None
-            if status not in (408, 429, 500, 502, 503, 504) or attempt == attempts:
-                raise
-            retry_after = err.response.headers.get("Retry-After") if err.response is not None else None
-            wait = float(retry_after) if retry_after and retry_after.isdigit() else base_wait * 2 ** (attempt - 1)
-        except (ConnectionError, TimeoutError, OSError):
-            if attempt == attempts:
+        except Exception as exc:  # noqa: BLE001 - classified just below
+            if not _is_transient(exc) or attempt == attempts:
                 raise
             wait = base_wait * 2 ** (attempt - 1)
-        time.sleep(min(wait, 30) * (0.5 + random.random() / 2))
+            response = getattr(exc, "response", None)
+            retry_after = response.headers.get("Retry-After") if response is not None else None
+            if retry_after:
+                try:
+                    wait = max(wait, float(retry_after))
+                except ValueError:
+                    pass
+        time.sleep(min(wait, 60) * (0.5 + random.random() / 2))
     raise AssertionError("unreachable")

@@ -33,13 +33,27 @@ create table if not exists {RAW_SCHEMA}.hub_crawls (
     crawl_id varchar not null,
     endpoint varchar not null,
     query varchar not null,
+    scope varchar not null default 'all',       -- what the crawl covers (whole Hub, a filter, ...)
+    mode varchar not null default 'full',       -- full (sees the whole scope) or incremental
+    watermark timestamptz,                      -- incremental: fetch models modified at or after this
     started_at timestamptz not null,
     finished_at timestamptz,
-    status varchar not null,            -- running, complete, failed
-    next_url varchar,                   -- checkpoint: where to resume
+    status varchar not null,                    -- running, complete, failed
+    next_url varchar,                           -- checkpoint: where to resume
     pages integer not null default 0,
     records integer not null default 0,
-    quarantined integer not null default 0
+    quarantined integer not null default 0,
+    new_models integer,
+    changed_models integer,
+    removed_models integer,
+    error varchar
+);
+create table if not exists {RAW_SCHEMA}.hub_model_removals (
+    model_id varchar not null,
+    removal varchar not null,                   -- deleted or renamed
+    renamed_to varchar,
+    detected_at timestamptz not null,
+    crawl_id varchar not null
 );
 create table if not exists {RAW_SCHEMA}.hub_models (
     model_id varchar not null,
@@ -76,10 +90,13 @@ def _leaderboard_ddl(table: str) -> str:
 LEADERBOARD_TABLES = ("leaderboard_hub_results", "leaderboard_archive_results")
 
 
-def connect(path: str | Path) -> duckdb.DuckDBPyConnection:
+def connect(path: str | Path, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+    """Open (creating if needed) the warehouse and make sure the raw schema exists."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path))
+    if memory_limit:
+        con.execute(f"set memory_limit = '{memory_limit}'")
     ensure_schema(con)
     return con
 
@@ -103,19 +120,61 @@ class CrawlStats:
     new: int = 0
     changed: int = 0
     unchanged: int = 0
+    removed: int = 0
     quarantine_reasons: dict[str, int] = field(default_factory=dict)
 
 
 class HubModelLanding:
-    """Lands the pages of one crawl; call ``add_page`` per page, then ``commit``."""
+    """Lands the pages of one crawl; call ``add_page`` per page, then ``commit``.
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, endpoint: str, query: str, crawl_id: str | None = None):
+    Pages go to ``raw.hub_models_loading`` with the next-page URL as a checkpoint, so a
+    crawl killed half-way can be resumed (``HubModelLanding.resume``). ``commit`` makes
+    the crawl visible in one transaction. A full crawl also records the models of its
+    scope that it no longer saw as removed (deleted, or renamed when the same Hub
+    ``_id`` now carries another id); history is never dropped.
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, endpoint: str, query: str, *, scope: str = "all",
+                 mode: str = "full", watermark: datetime | None = None, crawl_id: str | None = None,
+                 _resumed: dict | None = None):
+        if mode not in ("full", "incremental"):
+            raise ValueError(f"mode must be full or incremental, not {mode!r}")
         self.con = con
+        self.scope = scope
+        self.mode = mode
+        self.watermark = watermark
+        if _resumed is not None:
+            self.crawl_id = _resumed["crawl_id"]
+            self.stats = CrawlStats(self.crawl_id, pages=_resumed["pages"], records=_resumed["records"],
+                                    quarantined=_resumed["quarantined"])
+            self.resumed_from: str | None = _resumed["next_url"]
+            con.execute(f"update {RAW_SCHEMA}.hub_crawls set status = 'running', error = null where crawl_id = ?",
+                        [self.crawl_id])
+            return
+        self.resumed_from = None
         self.crawl_id = crawl_id or f"crawl-{_now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
         self.stats = CrawlStats(self.crawl_id)
         con.execute(
-            f"insert into {RAW_SCHEMA}.hub_crawls (crawl_id, endpoint, query, started_at, status) "
-            "values (?, ?, ?, ?, 'running')", [self.crawl_id, endpoint, query, _now()])
+            f"insert into {RAW_SCHEMA}.hub_crawls (crawl_id, endpoint, query, scope, mode, watermark, started_at, "
+            "status) values (?, ?, ?, ?, ?, ?, ?, 'running')",
+            [self.crawl_id, endpoint, query, scope, mode, watermark, _now()])
+
+    @classmethod
+    def resume(cls, con: duckdb.DuckDBPyConnection, endpoint: str, query: str, *, scope: str, mode: str,
+               max_age_hours: float = 24.0) -> HubModelLanding | None:
+        """The unfinished crawl of the same endpoint, query and mode, if one left a checkpoint."""
+        row = con.execute(
+            f"""select crawl_id, next_url, pages, records, quarantined, watermark from {RAW_SCHEMA}.hub_crawls
+                where endpoint = ? and query = ? and scope = ? and mode = ? and status in ('running', 'failed')
+                  and next_url is not null and pages > 0
+                  and started_at >= now() - to_microseconds(cast(? * 3600e6 as bigint))
+                order by started_at desc limit 1""",
+            [endpoint, query, scope, mode, max_age_hours]).fetchone()
+        if row is None:
+            return None
+        keys = ("crawl_id", "next_url", "pages", "records", "quarantined", "watermark")
+        resumed = dict(zip(keys, row, strict=True))
+        return cls(con, endpoint, query, scope=scope, mode=mode, watermark=resumed["watermark"], _resumed=resumed)
 
     def add_page(self, records: Iterable, next_url: str | None) -> None:
         page_no = self.stats.pages + 1
@@ -173,23 +232,73 @@ class HubModelLanding:
                        count(*) filter (where h.model_id is not null and h.payload::varchar <> c.payload::varchar),
                        count(*) filter (where h.model_id is not null and h.payload::varchar = c.payload::varchar)
                 from _crawl c left join {RAW_SCHEMA}.hub_models h using (model_id)""").fetchone()
+            removed = self._record_removals() if self.mode == "full" else 0
+            # a model seen again is no longer removed
+            con.execute(f"delete from {RAW_SCHEMA}.hub_model_removals where model_id in (select model_id from _crawl)")
             con.execute(f"delete from {RAW_SCHEMA}.hub_models where model_id in (select model_id from _crawl)")
             con.execute(f"insert into {RAW_SCHEMA}.hub_models select model_id, payload, ?, fetched_at from _crawl",
                         [self.crawl_id])
             con.execute(f"delete from {RAW_SCHEMA}.hub_models_loading where crawl_id = ?", [self.crawl_id])
-            con.execute(f"update {RAW_SCHEMA}.hub_crawls set status = 'complete', finished_at = ?, next_url = null "
-                        "where crawl_id = ?", [_now(), self.crawl_id])
+            con.execute(f"update {RAW_SCHEMA}.hub_crawls set status = 'complete', finished_at = ?, next_url = null, "
+                        "new_models = ?, changed_models = ?, removed_models = ?, error = null where crawl_id = ?",
+                        [_now(), new, changed, removed, self.crawl_id])
             con.execute("drop table _crawl")
             con.execute("commit")
         except Exception:
             con.execute("rollback")
             raise
         self.stats.new, self.stats.changed, self.stats.unchanged = new, changed, unchanged
+        self.stats.removed = removed
         return self.stats
 
+    def _record_removals(self) -> int:
+        """Models of this scope, present before, that a complete full crawl did not see."""
+        con = self.con
+        con.execute(f"""
+            create or replace temp table _gone as
+            select h.model_id, h.payload ->> '$._id' as hub_oid
+            from {RAW_SCHEMA}.hub_models h
+            join {RAW_SCHEMA}.hub_crawls c on c.crawl_id = h.crawl_id
+            where c.scope = ? and c.endpoint = (select endpoint from {RAW_SCHEMA}.hub_crawls where crawl_id = ?)
+              and h.model_id not in (select model_id from _crawl)
+              and h.model_id not in (select model_id from {RAW_SCHEMA}.hub_model_removals)""",
+                    [self.scope, self.crawl_id])
+        n = con.execute(f"""
+            insert into {RAW_SCHEMA}.hub_model_removals
+            select g.model_id,
+                   case when n.model_id is not null then 'renamed' else 'deleted' end,
+                   n.model_id, ?, ?
+            from _gone g
+            left join (select model_id, payload ->> '$._id' as hub_oid from _crawl) n
+              on n.hub_oid = g.hub_oid and g.hub_oid is not null and n.model_id <> g.model_id""",
+                        [_now(), self.crawl_id]).fetchone()[0]
+        con.execute("drop table _gone")
+        return n
+
     def fail(self, reason: str) -> None:
-        self.con.execute(f"update {RAW_SCHEMA}.hub_crawls set status = 'failed', finished_at = ? where crawl_id = ?",
-                         [_now(), self.crawl_id])
+        self.con.execute(f"update {RAW_SCHEMA}.hub_crawls set status = 'failed', finished_at = ?, error = ? "
+                         "where crawl_id = ?", [_now(), reason[:2000], self.crawl_id])
+
+
+def abandon_unfinished_crawls(con: duckdb.DuckDBPyConnection, endpoint: str, scope: str) -> int:
+    """Unfinished crawls of a scope that will not be resumed: mark them and free their loading rows."""
+    ids = [r[0] for r in con.execute(
+        f"select crawl_id from {RAW_SCHEMA}.hub_crawls where endpoint = ? and scope = ? "
+        "and status in ('running', 'failed')", [endpoint, scope]).fetchall()]
+    if ids:
+        con.execute("begin transaction")
+        con.execute(f"delete from {RAW_SCHEMA}.hub_models_loading where crawl_id in (select unnest(?))", [ids])
+        con.execute(f"update {RAW_SCHEMA}.hub_crawls set status = 'abandoned', next_url = null "
+                    "where crawl_id in (select unnest(?))", [ids])
+        con.execute("commit")
+    return len(ids)
+
+
+def last_complete_crawl_start(con: duckdb.DuckDBPyConnection, endpoint: str, scope: str) -> datetime | None:
+    """When the latest complete crawl of this scope started: the base of the next watermark."""
+    row = con.execute(f"select max(started_at) from {RAW_SCHEMA}.hub_crawls "
+                      "where endpoint = ? and scope = ? and status = 'complete'", [endpoint, scope]).fetchone()
+    return row[0] if row else None
 
 
 def _invalid_reason(record) -> str | None:

@@ -11,7 +11,7 @@ import dataclasses
 import logging
 import time
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -19,7 +19,13 @@ import pandas as pd
 
 from ingestion.config import LEADERBOARD_FILENAME, LEADERBOARD_REPO_ID
 from ingestion.hub import HubClient, redact
-from ingestion.landing import HubModelLanding, loaded_revisions, replace_leaderboard_source
+from ingestion.landing import (
+    HubModelLanding,
+    abandon_unfinished_crawls,
+    last_complete_crawl_start,
+    loaded_revisions,
+    replace_leaderboard_source,
+)
 from ingestion.leaderboard import archive_files, read_csv_export, read_hub_parquet
 
 log = logging.getLogger(__name__)
@@ -33,42 +39,144 @@ def _quiet(_: str) -> None:
 @dataclasses.dataclass
 class HubLoadResult:
     crawl_id: str
+    mode: str
+    scope: str
+    watermark: str | None
     records: int
     new: int
     changed: int
     unchanged: int
+    removed: int
     quarantined: int
     pages: int
     seconds: float
     quarantine_reasons: dict[str, int]
+    resumed_at_page: int | None = None
 
     @property
     def rate(self) -> float:
         return self.records / self.seconds if self.seconds else 0.0
 
 
-def load_hub_models(con: duckdb.DuckDBPyConnection, client: HubClient, *, page_size: int = 1000,
-                    pipeline_tag: str | None = None, filters: tuple[str, ...] = (),
-                    progress: Progress = _quiet) -> HubLoadResult:
-    """A full crawl of the model listing in scope, landed atomically at the end."""
+class ThrottledProgress:
+    """Reports progress at most every ``interval`` seconds (and always at the end); optionally a tqdm bar."""
+
+    def __init__(self, report: Progress, interval: float = 5.0, bar: bool = False, unit: str = "models"):
+        self.report = report
+        self.interval = interval
+        self.last = 0.0
+        self.bar = None
+        if bar:
+            from tqdm import tqdm
+
+            self.bar = tqdm(unit=f" {unit}", unit_scale=True, dynamic_ncols=True, desc="hub models")
+
+    def update(self, advance: int, text: str, force: bool = False) -> None:
+        if self.bar is not None:
+            self.bar.update(advance)
+        now = time.monotonic()
+        if force or now - self.last >= self.interval:
+            self.last = now
+            self.report(text)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def scope_key(pipeline_tag: str | None, filters: tuple[str, ...]) -> str:
+    """A stable name for what a crawl covers, e.g. 'all' or 'pipeline_tag=text-generation'."""
+    parts = ([f"pipeline_tag={pipeline_tag}"] if pipeline_tag else []) + [f"filter={f}" for f in sorted(filters)]
+    return ";".join(parts) or "all"
+
+
+def _modified_at(record) -> datetime | None:
+    if not isinstance(record, dict):
+        return None
+    value = record.get("lastModified")
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def _is_fresh(record, watermark: datetime) -> bool:
+    """Modified at or after the watermark; records that are not objects are kept (to be quarantined)."""
+    if not isinstance(record, dict):
+        return True
+    modified = _modified_at(record)
+    return modified is not None and modified >= watermark
+
+
+def load_hub_models(con: duckdb.DuckDBPyConnection, client: HubClient, *, mode: str = "auto",
+                    page_size: int = 1000, pipeline_tag: str | None = None, filters: tuple[str, ...] = (),
+                    watermark_margin: timedelta = timedelta(minutes=30), resume: bool = True,
+                    progress: Progress = _quiet, progress_bar: bool = False,
+                    progress_interval: float = 5.0) -> HubLoadResult:
+    """Crawl the model listing in scope and land it atomically at the end.
+
+    ``mode``: ``full`` walks the whole scope (sorted by createdAt, stable under edits) and
+    records models it no longer sees as removed; ``incremental`` walks by lastModified,
+    newest first, and stops at the watermark (start of the last complete crawl of the
+    scope, minus ``watermark_margin``); ``auto`` is incremental when such a crawl exists.
+    An unfinished crawl of the same query is resumed from its last checkpointed page.
+    """
     began = time.perf_counter()
-    start_url = client.list_model_urls(page_size=page_size, pipeline_tag=pipeline_tag, filters=filters)
+    scope = scope_key(pipeline_tag, filters)
+    last_start = last_complete_crawl_start(con, client.endpoint, scope)
+    if mode == "auto":
+        mode = "incremental" if last_start is not None else "full"
+    if mode not in ("full", "incremental"):
+        raise ValueError(f"mode must be auto, full or incremental, not {mode!r}")
+    if mode == "incremental" and last_start is None:
+        raise ValueError(f"no complete crawl of scope {scope!r} yet: an incremental refresh needs a full crawl first")
+    sort = "lastModified" if mode == "incremental" else "createdAt"
+    start_url = client.list_model_urls(sort=sort, page_size=page_size, pipeline_tag=pipeline_tag, filters=filters)
     query = start_url.split("?", 1)[1]
-    landing = HubModelLanding(con, client.endpoint, query)
+
+    landing = HubModelLanding.resume(con, client.endpoint, query, scope=scope, mode=mode) if resume else None
+    resumed_at = None
+    if landing is not None:
+        resumed_at = landing.stats.pages
+        start_url = landing.resumed_from
+        progress(f"resuming crawl {landing.crawl_id} after page {resumed_at} ({landing.stats.records} records)")
+    else:
+        watermark = (last_start - watermark_margin) if mode == "incremental" else None
+        abandon_unfinished_crawls(con, client.endpoint, scope)
+        landing = HubModelLanding(con, client.endpoint, query, scope=scope, mode=mode, watermark=watermark)
+    watermark = landing.watermark
+    progress(f"hub models: {mode} crawl {landing.crawl_id} of scope {scope!r} from {client.endpoint}"
+             + (f", watermark {watermark.isoformat()}" if watermark else ""))
+    reporter = ThrottledProgress(progress, progress_interval, bar=progress_bar)
     try:
         for page in client.iter_model_pages(start_url):
-            landing.add_page(page.records, page.next_url)
+            records, next_url = page.records, page.next_url
+            if watermark is not None:
+                fresh = [r for r in records if _is_fresh(r, watermark)]
+                if len(fresh) < len(records):
+                    records, next_url = fresh, None  # sorted newest first: the rest is older
+            landing.add_page(records, next_url)
             s = landing.stats
             elapsed = time.perf_counter() - began
-            progress(f"hub models: page {s.pages}, {s.records} records "
-                     f"({s.records / elapsed if elapsed else 0:.0f}/s), {s.quarantined} quarantined")
-    except Exception as exc:
-        landing.fail(redact(str(exc), client._token))
+            reporter.update(len(records), f"hub models: page {s.pages}, {s.records} records "
+                            f"({s.records / elapsed if elapsed else 0:.0f}/s), {s.quarantined} quarantined")
+            if next_url is None:
+                break
+    except BaseException as exc:
+        landing.fail(redact(f"{type(exc).__name__}: {exc}", client._token))
         raise
+    finally:
+        reporter.close()
     stats = landing.commit()
-    return HubLoadResult(stats.crawl_id, stats.records, stats.new, stats.changed, stats.unchanged,
-                         stats.quarantined, stats.pages, time.perf_counter() - began,
-                         dict(stats.quarantine_reasons))
+    seconds = time.perf_counter() - began
+    progress(f"hub models: {mode} crawl complete: {stats.records} records in {stats.pages} pages, "
+             f"{stats.new} new, {stats.changed} changed, {stats.removed} removed, {stats.quarantined} quarantined, "
+             f"{seconds:.1f} s")
+    return HubLoadResult(stats.crawl_id, mode, scope, watermark.isoformat() if watermark else None,
+                         stats.records, stats.new, stats.changed, stats.unchanged, stats.removed,
+                         stats.quarantined, stats.pages, seconds, dict(stats.quarantine_reasons), resumed_at)
 
 
 @dataclasses.dataclass
