@@ -8,6 +8,7 @@ page or file, so long loads show progress wherever they run.
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 import time
 from collections.abc import Callable
@@ -52,6 +53,10 @@ class HubLoadResult:
     seconds: float
     quarantine_reasons: dict[str, int]
     resumed_at_page: int | None = None
+    fetch_seconds: float = 0.0   # waiting for and parsing pages (HTTP + JSON)
+    land_seconds: float = 0.0    # writing pages to the loading table
+    commit_seconds: float = 0.0  # the final atomic upsert
+    not_found: int = 0           # scope 'leaderboard': ids the Hub does not have (any more)
 
     @property
     def rate(self) -> float:
@@ -150,14 +155,20 @@ def load_hub_models(con: duckdb.DuckDBPyConnection, client: HubClient, *, mode: 
     progress(f"hub models: {mode} crawl {landing.crawl_id} of scope {scope!r} from {client.endpoint}"
              + (f", watermark {watermark.isoformat()}" if watermark else ""))
     reporter = ThrottledProgress(progress, progress_interval, bar=progress_bar)
+    fetch_seconds = land_seconds = 0.0
+    mark = time.perf_counter()
     try:
         for page in client.iter_model_pages(start_url):
+            fetched = time.perf_counter()
+            fetch_seconds += fetched - mark
             records, next_url = page.records, page.next_url
             if watermark is not None:
                 fresh = [r for r in records if _is_fresh(r, watermark)]
                 if len(fresh) < len(records):
                     records, next_url = fresh, None  # sorted newest first: the rest is older
             landing.add_page(records, next_url)
+            mark = time.perf_counter()
+            land_seconds += mark - fetched
             s = landing.stats
             elapsed = time.perf_counter() - began
             reporter.update(len(records), f"hub models: page {s.pages}, {s.records} records "
@@ -169,14 +180,17 @@ def load_hub_models(con: duckdb.DuckDBPyConnection, client: HubClient, *, mode: 
         raise
     finally:
         reporter.close()
+    commit_began = time.perf_counter()
     stats = landing.commit()
+    commit_seconds = time.perf_counter() - commit_began
     seconds = time.perf_counter() - began
     progress(f"hub models: {mode} crawl complete: {stats.records} records in {stats.pages} pages, "
              f"{stats.new} new, {stats.changed} changed, {stats.removed} removed, {stats.quarantined} quarantined, "
              f"{seconds:.1f} s")
     return HubLoadResult(stats.crawl_id, mode, scope, watermark.isoformat() if watermark else None,
                          stats.records, stats.new, stats.changed, stats.unchanged, stats.removed,
-                         stats.quarantined, stats.pages, seconds, dict(stats.quarantine_reasons), resumed_at)
+                         stats.quarantined, stats.pages, seconds, dict(stats.quarantine_reasons), resumed_at,
+                         fetch_seconds, land_seconds, commit_seconds)
 
 
 @dataclasses.dataclass
@@ -224,3 +238,102 @@ def load_leaderboard_archive(con: duckdb.DuckDBPyConnection, folder: Path,
     # One transaction for the whole folder.
     replace_leaderboard_source(con, "leaderboard_archive_results", pd.concat(frames, ignore_index=True))
     return LeaderboardLoadResult(None, None, sum(counts.values()), skipped=False, files=counts)
+
+
+LEADERBOARD_SCOPE = "leaderboard"
+_PARENT_PREFIX = "base_model:"
+_RELATIONS = ("finetune", "adapter", "quantized", "merge")
+
+
+def declared_parents(record: dict) -> list[str]:
+    """Parent repo ids a Hub record declares, from its lineage tags and its card's base_model."""
+    parents: list[str] = []
+    for tag in record.get("tags") or ():
+        if isinstance(tag, str) and tag.startswith(_PARENT_PREFIX):
+            rest = tag[len(_PARENT_PREFIX):]
+            head, _, tail = rest.partition(":")
+            parents.append(tail if head in _RELATIONS and tail else rest)
+    card = record.get("cardData") or {}
+    base = card.get("base_model") if isinstance(card, dict) else None
+    parents += [base] if isinstance(base, str) else [b for b in base or () if isinstance(b, str)]
+    seen: dict[str, None] = {}
+    for parent in parents:
+        if parent and parent != record.get("id") and "/" in parent:
+            seen.setdefault(parent.strip(), None)
+    return list(seen)
+
+
+def leaderboard_model_ids(con: duckdb.DuckDBPyConnection) -> list[str]:
+    rows = con.execute("""
+        select distinct trim(model_id) from (
+            select model_id from raw.leaderboard_hub_results
+            union all select model_id from raw.leaderboard_archive_results)
+        where regexp_matches(trim(model_id), '^[^/\\s]+/[^/\\s]+$')
+        order by 1""").fetchall()
+    return [r[0] for r in rows]
+
+
+def load_leaderboard_models_and_ancestors(con: duckdb.DuckDBPyConnection, client: HubClient, *,
+                                          workers: int = 8, batch_size: int = 500, resume: bool = True,
+                                          progress: Progress = _quiet, progress_interval: float = 5.0
+                                          ) -> HubLoadResult:
+    """Scope 'leaderboard': every model on the landed leaderboards plus all their ancestors.
+
+    Fetched one by one from ``/api/models/{id}`` (listing cannot select by id), walking
+    declared parents breadth first, a few requests at a time. Models the Hub no longer
+    has are counted as not found and, like any model of the scope a crawl no longer sees,
+    recorded as removed. Landed in batches; an interrupted crawl resumes with what it had.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    began = time.perf_counter()
+    query = "scope=leaderboard"
+    landing = HubModelLanding.resume(con, client.endpoint, query, scope=LEADERBOARD_SCOPE, mode="full") \
+        if resume else None
+    resumed_at = None
+    done: set[str] = set()
+    frontier: list[str] = leaderboard_model_ids(con)
+    if not frontier:
+        raise ValueError("scope 'leaderboard' needs leaderboard results landed first (raw.leaderboard_*_results)")
+    if landing is not None:
+        resumed_at = landing.stats.pages
+        for model_id, payload in con.execute(
+                "select model_id, payload from raw.hub_models_loading where crawl_id = ?",
+                [landing.crawl_id]).fetchall():
+            done.add(model_id)
+            frontier += declared_parents(json.loads(payload))
+        progress(f"resuming crawl {landing.crawl_id}: {len(done)} models already fetched")
+    else:
+        abandon_unfinished_crawls(con, client.endpoint, LEADERBOARD_SCOPE)
+        landing = HubModelLanding(con, client.endpoint, query, scope=LEADERBOARD_SCOPE, mode="full")
+    reporter = ThrottledProgress(progress, progress_interval)
+    not_found = 0
+    queued = set(done)
+    todo = [m for m in dict.fromkeys(frontier) if m not in queued]
+    queued.update(todo)
+    try:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            while todo:
+                batch, todo = todo[:batch_size], todo[batch_size:]
+                records = [r for r in pool.map(client.model_info_raw, batch) if r is not None]
+                not_found += len(batch) - len(records)
+                for record in records:
+                    for parent in declared_parents(record):
+                        if parent not in queued:
+                            queued.add(parent)
+                            todo.append(parent)
+                landing.add_page(records, "bfs" if todo else None)
+                s = landing.stats
+                reporter.update(len(records), f"hub models (leaderboard scope): {s.records} fetched, "
+                                f"{len(todo)} queued, {not_found} not found")
+    except BaseException as exc:
+        landing.fail(redact(f"{type(exc).__name__}: {exc}", client._token))
+        raise
+    stats = landing.commit()
+    seconds = time.perf_counter() - began
+    progress(f"hub models (leaderboard scope): {stats.records} models, {not_found} not found on the Hub, "
+             f"{stats.removed} removed since the last crawl, {seconds:.1f} s")
+    result = HubLoadResult(stats.crawl_id, "full", LEADERBOARD_SCOPE, None, stats.records, stats.new,
+                           stats.changed, stats.unchanged, stats.removed, stats.quarantined, stats.pages,
+                           seconds, dict(stats.quarantine_reasons), resumed_at, not_found=not_found)
+    return result

@@ -1,9 +1,21 @@
 """Hub models: the raw landing asset."""
 
+import sys
+
 import dagster as dg
 
-from ingestion.loads import load_hub_models
+from ingestion.loads import LEADERBOARD_SCOPE, load_hub_models, load_leaderboard_models_and_ancestors
 from orchestration.resources import WAREHOUSE_POOL, HubResource, WarehouseResource
+
+
+class HubModelsConfig(dg.Config):
+    """How to crawl: `auto` (incremental when a complete crawl of the scope exists, else full),
+    `full` (the whole scope; also marks models no longer listed as removed) or `incremental`
+    (only models modified since the last complete crawl's start, minus a margin)."""
+
+    mode: str = "auto"
+    watermark_margin_minutes: int = 30
+
 
 @dg.asset(
     key=["raw", "hub_models"],
@@ -14,27 +26,46 @@ from orchestration.resources import WAREHOUSE_POOL, HubResource, WarehouseResour
     description=(
         "Every Hub model in scope, fetched from `/api/models` through huggingface_hub with every "
         "field the marts need expanded, landed verbatim in raw.hub_models (latest record per model). "
-        "A crawl becomes visible only when complete; unparseable records go to raw.hub_models_quarantine."
+        "A crawl becomes visible only when complete and resumes from its last page if interrupted; "
+        "unparseable records go to raw.hub_models_quarantine; models a full crawl no longer sees are "
+        "recorded in raw.hub_model_removals."
     ),
 )
-def hub_models(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
+def hub_models(context: dg.AssetExecutionContext, config: HubModelsConfig, warehouse: WarehouseResource,
                hub: HubResource) -> dg.MaterializeResult:
+    from datetime import timedelta
+
     client = hub.client()
-    context.log.info(f"crawling models from {client.endpoint}")
+    if hub.scope not in ("all", LEADERBOARD_SCOPE):
+        raise dg.Failure(f"unknown Hub scope {hub.scope!r}: use 'all' (with an optional pipeline_tag) "
+                         f"or '{LEADERBOARD_SCOPE}'")
     with warehouse.connect() as con:
-        result = load_hub_models(con, client, page_size=hub.page_size, pipeline_tag=hub.pipeline_tag,
-                                 progress=context.log.info)
+        if hub.scope == LEADERBOARD_SCOPE:
+            result = load_leaderboard_models_and_ancestors(con, client, progress=context.log.info)
+        else:
+            result = load_hub_models(
+                con, client, mode=config.mode, page_size=hub.page_size, pipeline_tag=hub.pipeline_tag,
+                watermark_margin=timedelta(minutes=config.watermark_margin_minutes),
+                progress=context.log.info, progress_bar=sys.stderr.isatty(),
+            )
         total = con.execute("select count(*) from raw.hub_models").fetchone()[0]
     if result.quarantined:
         context.log.warning(f"{result.quarantined} records quarantined: {result.quarantine_reasons}")
     return dg.MaterializeResult(metadata={
         "endpoint": client.endpoint,
         "crawl_id": result.crawl_id,
+        "mode": result.mode,
+        "scope": result.scope,
+        "watermark": result.watermark or "(none: full crawl)",
+        "resumed_at_page": result.resumed_at_page if result.resumed_at_page is not None else "(fresh start)",
         "records_fetched": result.records,
         "new": result.new,
         "changed": result.changed,
         "unchanged": result.unchanged,
+        "removed": result.removed,
         "quarantined": result.quarantined,
+        "not_found": result.not_found,
+        "quarantine_reasons": dg.MetadataValue.json(result.quarantine_reasons),
         "pages": result.pages,
         "duration_s": round(result.seconds, 2),
         "models_per_s": round(result.rate, 1),

@@ -19,12 +19,13 @@ class WarehouseResource(dg.ConfigurableResource):
     """The DuckDB warehouse. Without `path`, OBSERVATORY_WAREHOUSE names it (default data/warehouse.duckdb)."""
 
     path: str | None = None
+    memory_limit: str = "1GB"
 
     def resolved_path(self) -> Path:
         return Path(self.path).expanduser().resolve() if self.path else config.warehouse_path()
 
     def connect(self) -> duckdb.DuckDBPyConnection:
-        return connect(self.resolved_path())
+        return connect(self.resolved_path(), memory_limit=self.memory_limit)
 
 
 class HubResource(dg.ConfigurableResource):
@@ -36,6 +37,9 @@ class HubResource(dg.ConfigurableResource):
 
     endpoint: str | None = None
     page_size: int = 1000
+    # Scope: "all" (every model, optionally only one pipeline_tag) or "leaderboard" (the models on
+    # the landed leaderboards plus all their ancestors, fetched one by one).
+    scope: str = "all"
     pipeline_tag: str | None = None
 
     def resolved_endpoint(self) -> str:

@@ -173,3 +173,38 @@ def test_the_token_is_sent_but_never_stored_or_logged(small_dump, tmp_path, monk
 def test_client_repr_hides_the_token():
     client = HubClient("http://127.0.0.1:1", token="hf_hidden_value")
     assert "hf_hidden_value" not in repr(client) and "token=set" in repr(client)
+
+
+def test_leaderboard_scope_fetches_leaderboard_models_and_all_their_ancestors(small_dump, small_archive, con):
+    import pandas as pd
+    from datetime import date
+
+    from ingestion.landing import replace_leaderboard_source
+    from ingestion.leaderboard import normalise
+    from ingestion.loads import declared_parents, load_leaderboard_archive, load_leaderboard_models_and_ancestors
+
+    load_leaderboard_archive(con, small_archive)
+    ghost = normalise(pd.DataFrame({"fullname": ["ghost-org/deleted-model"], "average": ["1"], "type": ["x"],
+                                    "precision": ["bf16"], "arc": ["1"]}),
+                      source_name="ghost.csv", source_kind="archive_csv", snapshot_date=date(2024, 1, 1))
+    replace_leaderboard_source(con, "leaderboard_archive_results", ghost)
+    records = {}
+    with (small_dump[0] / "models.jsonl").open() as fh:
+        for line in fh:
+            r = json.loads(line)
+            records[r["id"]] = r
+    on_board = {m for (m,) in con.execute("select distinct model_id from raw.leaderboard_archive_results").fetchall()}
+    expected, stack = set(), [m for m in on_board if m in records]
+    while stack:
+        m = stack.pop()
+        if m not in expected:
+            expected.add(m)
+            stack += [p for p in declared_parents(records[m]) if p in records]
+    assert len(expected) > len(on_board & set(records)), "ancestors add models beyond the leaderboard"
+    with FakeHub(small_dump[0]) as hub:
+        result = load_leaderboard_models_and_ancestors(con, fast_client(hub.endpoint), batch_size=100)
+    assert result.not_found == 1
+    got = {m for (m,) in con.execute("select model_id from raw.hub_models").fetchall()}
+    assert got == expected
+    payload = json.loads(con.execute("select payload from raw.hub_models limit 1").fetchone()[0])
+    assert "tags" in payload and "author" in payload, "the records carry the expanded fields"
