@@ -17,22 +17,35 @@ class HubModelsConfig(dg.Config):
     watermark_margin_minutes: int = 30
 
 
-@dg.asset(
-    key=["raw", "hub_models"],
-    group_name="raw",
-    kinds={"python", "duckdb"},
-    owners=["team:data-engineering"],
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            key=["raw", "hub_models"],
+            group_name="raw",
+            kinds={"python", "duckdb"},
+            owners=["team:data-engineering"],
+            description=(
+                "Every Hub model in scope, fetched from `/api/models` through huggingface_hub with every "
+                "field the marts need expanded, landed verbatim in raw.hub_models (latest record per model). "
+                "A crawl becomes visible only when complete and resumes from its last page if interrupted; "
+                "unparseable records go to raw.hub_models_quarantine."
+            ),
+        ),
+        dg.AssetSpec(
+            key=["raw", "hub_model_removals"],
+            group_name="raw",
+            kinds={"python", "duckdb"},
+            owners=["team:data-engineering"],
+            description=(
+                "Models that a complete full crawl of their scope no longer saw: deleted, or renamed "
+                "(same Hub `_id`, new repo id). History is kept: their records stay in raw.hub_models."
+            ),
+        ),
+    ],
     pool=WAREHOUSE_POOL,
-    description=(
-        "Every Hub model in scope, fetched from `/api/models` through huggingface_hub with every "
-        "field the marts need expanded, landed verbatim in raw.hub_models (latest record per model). "
-        "A crawl becomes visible only when complete and resumes from its last page if interrupted; "
-        "unparseable records go to raw.hub_models_quarantine; models a full crawl no longer sees are "
-        "recorded in raw.hub_model_removals."
-    ),
 )
 def hub_models(context: dg.AssetExecutionContext, config: HubModelsConfig, warehouse: WarehouseResource,
-               hub: HubResource) -> dg.MaterializeResult:
+               hub: HubResource):
     from datetime import timedelta
 
     client = hub.client()
@@ -49,9 +62,16 @@ def hub_models(context: dg.AssetExecutionContext, config: HubModelsConfig, wareh
                 progress=context.log.info, progress_bar=sys.stderr.isatty(),
             )
         total = con.execute("select count(*) from raw.hub_models").fetchone()[0]
+        removals = dict(con.execute("select removal, count(*) from raw.hub_model_removals group by 1").fetchall())
     if result.quarantined:
         context.log.warning(f"{result.quarantined} records quarantined: {result.quarantine_reasons}")
-    return dg.MaterializeResult(metadata={
+    yield dg.MaterializeResult(asset_key=["raw", "hub_model_removals"], metadata={
+        "removed_this_crawl": result.removed,
+        "deleted_total": removals.get("deleted", 0),
+        "renamed_total": removals.get("renamed", 0),
+        "dagster/row_count": sum(removals.values()),
+    })
+    yield dg.MaterializeResult(asset_key=["raw", "hub_models"], metadata={
         "endpoint": client.endpoint,
         "crawl_id": result.crawl_id,
         "mode": result.mode,

@@ -208,3 +208,18 @@ def test_leaderboard_scope_fetches_leaderboard_models_and_all_their_ancestors(sm
     assert got == expected
     payload = json.loads(con.execute("select payload from raw.hub_models limit 1").fetchone()[0])
     assert "tags" in payload and "author" in payload, "the records carry the expanded fields"
+
+
+@pytest.mark.parametrize("prefix", ["/api/datasets", "/datasets/"])
+def test_leaderboard_download_survives_faults_and_skips_a_known_revision(prefix, small_dump, con, tmp_path):
+    from ingestion.loads import load_leaderboard_from_hub
+
+    plan = FaultPlan({1: "503", 2: "429"}, path_prefix=prefix, retry_after=0.05)
+    with FakeHub(small_dump[0], fault_hook=plan) as hub:
+        client = fast_client(hub.endpoint)
+        first = load_leaderboard_from_hub(con, client, tmp_path / "cache")
+        again = load_leaderboard_from_hub(con, client, tmp_path / "cache")
+    assert len(plan.served) == 2
+    assert first.rows == small_dump[1].n_leaderboard_rows and not first.skipped
+    assert again.skipped and again.rows == 0
+    assert con.execute("select count(*) from raw.leaderboard_hub_results").fetchone()[0] == first.rows

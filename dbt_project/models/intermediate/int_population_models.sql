@@ -1,10 +1,12 @@
 -- Every model of every population the marts describe, with its author and licence.
---   hub:            every Hub model in the ingested scope (licence from its `license:` tag, else the card);
+--   hub:            every Hub model in the ingested scope that is still listed (deleted and renamed-away
+--                   ids are left out; their records stay in raw) (licence from its `license:` tag, else the card);
 --   leaderboard_v1, leaderboard_v2: the models of that leaderboard version (licence as the leaderboard
 --                   recorded it, else the Hub's).
 -- A missing licence is 'unknown'.
 with hub_models as (
     select * from {{ ref('stg_hub__models') }}
+    where model_id not in (select model_id from {{ ref('stg_hub__model_removals') }})
 ),
 
 leaderboard_models as (
