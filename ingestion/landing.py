@@ -101,8 +101,22 @@ def connect(path: str | Path, memory_limit: str | None = None) -> duckdb.DuckDBP
     return con
 
 
+# Columns added after a table was first created: applied to existing warehouses on connect.
+_MIGRATIONS = [
+    ("hub_crawls", "scope", "varchar default 'all'"),
+    ("hub_crawls", "mode", "varchar default 'full'"),
+    ("hub_crawls", "watermark", "timestamptz"),
+    ("hub_crawls", "new_models", "integer"),
+    ("hub_crawls", "changed_models", "integer"),
+    ("hub_crawls", "removed_models", "integer"),
+    ("hub_crawls", "error", "varchar"),
+]
+
+
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(_DDL)
+    for table, column, column_type in _MIGRATIONS:
+        con.execute(f"alter table {RAW_SCHEMA}.{table} add column if not exists {column} {column_type}")
     for table in LEADERBOARD_TABLES:
         con.execute(_leaderboard_ddl(table))
 

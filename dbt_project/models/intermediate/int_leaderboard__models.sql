@@ -17,23 +17,35 @@ members as (
     join latest_snapshot as l using (leaderboard_version, snapshot_date)
 ),
 
+ranked as (
+    -- the row that represents the repo: best average, then a row with a type label, then precision
+    select
+        *,
+        row_number() over (partition by leaderboard_version, model_id
+                           order by average_score desc nulls last, (model_type_key <> 'none') desc, precision)
+            as rank_in_repo,
+        count(*) over (partition by leaderboard_version, model_id) as n_result_rows,
+        max(params_b) over (partition by leaderboard_version, model_id) as max_params_b
+    from members
+),
+
 best as (
     select
         leaderboard_version,
         model_id,
-        any_value(author_namespace) as author_namespace,
-        max(average_score) as best_average_score,
-        arg_max(precision, average_score) as best_precision,
-        arg_max(model_type_key, average_score) as model_type_key,
-        arg_max(model_type_label, average_score) as model_type_label,
-        arg_max(architecture, average_score) as architecture,
-        max(params_b) as params_b,
-        arg_max(hub_license, average_score) as hub_license,
-        arg_max(declared_base_model, average_score) as declared_base_model,
-        count(*) as n_result_rows,
-        any_value(snapshot_date) as membership_snapshot_date
-    from members
-    group by leaderboard_version, model_id
+        author_namespace,
+        average_score as best_average_score,
+        precision as best_precision,
+        model_type_key,
+        model_type_label,
+        architecture,
+        coalesce(params_b, max_params_b) as params_b,
+        hub_license,
+        declared_base_model,
+        n_result_rows,
+        snapshot_date as membership_snapshot_date
+    from ranked
+    where rank_in_repo = 1
 ),
 
 history as (

@@ -1,31 +1,57 @@
--- Every model of every population the marts describe, with its author and licence.
---   hub:            every Hub model in the ingested scope that is still listed (deleted and renamed-away
---                   ids are left out; their records stay in raw) (licence from its `license:` tag, else the card);
---   leaderboard_v1, leaderboard_v2: the models of that leaderboard version (licence as the leaderboard
---                   recorded it, else the Hub's).
--- A missing licence is 'unknown'.
-with hub_models as (
-    select * from {{ ref('stg_hub__models') }}
-    where model_id not in (select model_id from {{ ref('stg_hub__model_removals') }})
+-- Every model of every population the marts describe (grain population x model_id), with the
+-- attributes the marts need.
+--   hub:            every crawled Hub model still listed (deleted and renamed-away ids are left
+--                   out; their records stay in raw); model type from its leaderboard label if it
+--                   has one (v2 first), else from lineage; no scores.
+--   leaderboard_v1, leaderboard_v2: the models of that leaderboard version (membership from its
+--                   latest snapshot), typed by that version's labels, scored by their best average;
+--                   licence as the leaderboard recorded it, else the Hub's.
+with models as (
+    select * from {{ ref('int_models') }}
 ),
 
 leaderboard_models as (
     select * from {{ ref('int_leaderboard__models') }}
 ),
 
-hub_licenses as (
+labels as (
+    select * from {{ ref('model_type_labels') }}
+),
+
+typed_leaderboard as (
     select
-        model_id,
-        author_namespace,
-        lower(coalesce(
-            list_extract(list_filter(tags, lambda t: t like 'license:%'), 1)[length('license:') + 1:],
-            nullif(trim(card_license), '')
-        )) as license
-    from hub_models
+        l.*,
+        coalesce(t.model_type, 'unknown') as model_type,
+        t.model_type_key is not null as is_type_mapped
+    from leaderboard_models as l
+    left join labels as t on t.model_type_key = l.model_type_key
+),
+
+hub_label as (
+    select model_id, arg_max(model_type, leaderboard_version) as model_type
+    from typed_leaderboard
+    where model_type <> 'unknown'
+    group by model_id
 )
 
-select 'hub' as population, model_id, author_namespace as author, coalesce(license, 'unknown') as license
-from hub_licenses
+select
+    'hub' as population,
+    m.model_id,
+    m.author,
+    m.release_date,
+    coalesce(h.model_type, m.lineage_model_type) as model_type,
+    m.architecture_family,
+    m.params_b,
+    m.size_bucket,
+    m.size_bucket_order,
+    m.downloads_30d,
+    m.license,
+    m.relation_to_parent,
+    cast(null as double) as best_score,
+    true as is_type_mapped
+from models as m
+left join hub_label as h using (model_id)
+where m.is_on_hub and not m.is_removed
 
 union all
 
@@ -33,6 +59,16 @@ select
     'leaderboard_' || l.leaderboard_version as population,
     l.model_id,
     l.author_namespace as author,
-    coalesce(l.hub_license, h.license, 'unknown') as license
-from leaderboard_models as l
-left join hub_licenses as h using (model_id)
+    m.release_date,
+    l.model_type,
+    m.architecture_family,
+    coalesce(l.params_b, m.params_b) as params_b,
+    m.size_bucket,
+    m.size_bucket_order,
+    m.downloads_30d,
+    coalesce(l.hub_license, nullif(m.license, 'unknown'), 'unknown') as license,
+    m.relation_to_parent,
+    l.best_average_score as best_score,
+    l.is_type_mapped
+from typed_leaderboard as l
+left join models as m using (model_id)

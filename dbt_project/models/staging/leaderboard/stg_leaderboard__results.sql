@@ -32,8 +32,9 @@ renamed as (
         model_type_label,
         -- the label reduced to its letters: drops emoji, spaces, punctuation and the parenthesised
         -- examples, so "💬 chat models (RLHF, DPO, IFT, ...)" and "chatmodels" meet
-        lower(regexp_replace(regexp_replace(coalesce(model_type_label, ''), '\(.*\)', '', 'g'),
-                             '[^A-Za-z]', '', 'g')) as model_type_key,
+        -- ('none' when nothing is left, e.g. the v1 "?" marker)
+        coalesce(nullif(lower(regexp_replace(regexp_replace(coalesce(model_type_label, ''), '\(.*\)', '', 'g'),
+                                             '[^A-Za-z]', '', 'g')), ''), 'none') as model_type_key,
         nullif(nullif(trim(architecture), '?'), 'Unknown') as architecture,
         weight_type,
         try_cast(average_score as double) as average_score,

@@ -1,0 +1,56 @@
+-- Which base models are built on most? One row per population x model with at least one direct
+-- derivative in the population: direct derivatives by relation, and all descendants through any
+-- chain of declared parents (merges' other parents included).
+with members as (
+    select population, model_id from {{ ref('int_population_models') }}
+),
+
+edges as (
+    select m.population, p.model_id, p.parent_model_id, p.relation
+    from {{ ref('int_model_parents') }} as p
+    join members as m using (model_id)
+),
+
+direct as (
+    select
+        population,
+        parent_model_id as base_model_id,
+        count(distinct model_id) as direct_derivatives,
+        count(distinct model_id) filter (where relation = 'finetune') as finetune_derivatives,
+        count(distinct model_id) filter (where relation = 'adapter') as adapter_derivatives,
+        count(distinct model_id) filter (where relation = 'quantized') as quantized_derivatives,
+        count(distinct model_id) filter (where relation = 'merge') as merge_derivatives,
+        count(distinct model_id) filter (where relation = 'unspecified') as unspecified_derivatives
+    from edges
+    group by population, parent_model_id
+),
+
+descendants as (
+    select m.population, a.ancestor_id as base_model_id, count(*) as all_descendants
+    from {{ ref('int_model_ancestors') }} as a
+    join members as m using (model_id)
+    group by m.population, a.ancestor_id
+),
+
+models as (
+    select * from {{ ref('int_models') }}
+)
+
+select
+    d.population,
+    d.base_model_id,
+    coalesce(m.architecture_family, 'unknown') as architecture_family,
+    m.first_parent_model_id is null as is_root,
+    d.direct_derivatives,
+    coalesce(x.all_descendants, d.direct_derivatives) as all_descendants,
+    d.finetune_derivatives,
+    d.adapter_derivatives,
+    d.quantized_derivatives,
+    d.merge_derivatives,
+    d.unspecified_derivatives,
+    row_number() over (partition by d.population
+                       order by coalesce(x.all_descendants, d.direct_derivatives) desc, d.base_model_id)
+        as popularity_rank
+from direct as d
+left join descendants as x using (population, base_model_id)
+left join models as m on m.model_id = d.base_model_id
