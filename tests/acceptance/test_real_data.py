@@ -13,6 +13,35 @@ from tests.integration.test_pipeline import query, run_demo
 
 pytestmark = pytest.mark.acceptance
 
+ALL = {"hub", "leaderboard_v1", "leaderboard_v2"}
+SCORED = {"leaderboard_v1", "leaderboard_v2"}
+# ../shared/docs/MARTS.md: every mart with its required columns, and the populations the real data allows
+MARTS = {
+    "mart_daily_activity": (["activity_date", "new_models", "new_authors", "active_authors", "cumulative_models",
+                             "cumulative_authors"], ALL),
+    "mart_author_concentration": (["author", "author_rank", "n_models", "model_share", "cumulative_share"], ALL),
+    "mart_ecosystem_summary": (["n_models", "n_authors", "top10_share", "top200_share", "price_sqrt_n_share",
+                                "single_model_author_share"], ALL),
+    "mart_model_types_monthly": (["month", "model_type", "new_models", "cumulative_models", "share_of_month"], ALL),
+    "mart_architecture_share_weekly": (["week_start", "architecture_family", "new_models", "share_of_week"], ALL),
+    "mart_base_model_popularity": (["base_model_id", "architecture_family", "direct_derivatives", "all_descendants",
+                                    "finetune_derivatives", "adapter_derivatives", "quantized_derivatives",
+                                    "merge_derivatives"], ALL),
+    "mart_license_distribution": (["license", "n_models", "model_share", "commercial_use", "academic_use",
+                                   "personal_use"], ALL),
+    "mart_performance_over_time": (["month", "model_type", "avg_score", "max_score", "n_models",
+                                    "cumulative_models"], SCORED),
+    "mart_size_distribution": (["architecture_family", "size_bucket", "n_models", "best_model_id",
+                                "best_avg_score"], ALL),
+    "mart_downloads_by_size": (["size_bucket", "n_models", "downloads", "downloads_share",
+                                "cumulative_downloads_share"], ALL),
+    "mart_params_for_performance": (["month", "score_threshold", "min_params_b", "model_id"], SCORED),
+    "mart_base_model_improvement": (["base_model_id", "base_score", "best_derivative_id", "best_derivative_score",
+                                     "improvement_pct", "n_derivatives"], SCORED),
+    "mart_improvement_timeline": (["base_model_id", "days_since_release", "best_score_to_date", "improvement_pct",
+                                   "improvement_pct_per_log_derivatives"], SCORED),
+}
+
 
 @pytest.fixture(scope="module")
 def real(shared_data, tmp_path_factory, dbt_manifest):
@@ -51,11 +80,17 @@ def test_every_leaderboard_export_parsed_with_its_row_count(real):
     assert query(warehouse, "select count(*) from raw.leaderboard_hub_results") == [(3827,)]
 
 
-def test_marts_have_rows_for_every_population(real):
+def test_every_mart_has_its_columns_and_rows_for_every_population_its_inputs_allow(real):
     warehouse, _ = real
-    for mart in ("mart_ecosystem_summary", "mart_author_concentration", "mart_license_distribution"):
+    for mart, (columns, populations) in MARTS.items():
+        got = [c for (c,) in query(warehouse, "select column_name from information_schema.columns "
+                                              "where table_schema = 'marts' and table_name = ?", [mart])]
+        assert got, f"{mart} was not built"
+        missing = set(columns) | {"population"}
+        missing -= set(got)
+        assert not missing, f"{mart} lacks {missing}"
         pops = {p for (p,) in query(warehouse, f"select distinct population from marts.{mart}")}
-        assert pops == {"hub", "leaderboard_v1", "leaderboard_v2"}, mart
+        assert pops == populations, mart
 
 
 def test_population_counts_match_the_sources(real):
@@ -109,3 +144,36 @@ def test_lineage_invariants(real):
     assert own_ancestor == [], "no model is its own ancestor"
     edges = query(warehouse, "select count(*) from intermediate.int_model_parents where edge_source = 'hub_tags'")[0][0]
     assert edges >= 28155, "the dump's declared parent edges are all there"
+
+
+def test_mart_invariants_on_real_data(real):
+    warehouse, _ = real
+    bad = query(warehouse, """
+        select population, month, sum(share_of_month) s from marts.mart_model_types_monthly
+        where share_of_month is not null group by all having abs(s - 1) > 1e-9""")
+    assert bad == []
+    bad = query(warehouse, """
+        select population, week_start, sum(share_of_week) s from marts.mart_architecture_share_weekly
+        group by all having abs(s - 1) > 1e-9""")
+    assert bad == []
+    assert query(warehouse, "select count(*) from marts.mart_base_model_popularity "
+                            "where all_descendants < direct_derivatives") == [(0,)]
+    wrong_base = query(warehouse, """
+        select i.population, i.base_model_id from marts.mart_base_model_improvement i
+        join intermediate.int_population_models p on p.population = i.population and p.model_id = i.base_model_id
+        where p.best_score <> i.base_score""")
+    assert wrong_base == [], "improvement is computed against the base's own score"
+    increasing = query(warehouse, """
+        select count(*) from (
+            select min_params_b, lag(min_params_b) over (partition by population, score_threshold order by month) prev
+            from marts.mart_params_for_performance) where min_params_b > prev""")
+    assert increasing == [(0,)], "the smallest model reaching a score never gets bigger over time"
+
+
+def test_every_v1_model_is_typed(real):
+    warehouse, _ = real
+    typed = dict(query(warehouse, "select model_type, count(*) from intermediate.int_population_models "
+                                  "where population = 'leaderboard_v1' group by 1"))
+    assert set(typed) <= {"pretrained", "continuously_pretrained", "fine_tuned", "chat", "merge", "multimodal",
+                          "unknown"}
+    assert typed.get("unknown", 0) < 0.05 * sum(typed.values()), "only the '?' rows are unknown"

@@ -49,9 +49,35 @@ def _records(dump_dir):
 def test_demo_prints_what_it_built(built):
     warehouse, _, out = built
     assert str(warehouse) in out.stdout
-    for mart in ("mart_ecosystem_summary", "mart_author_concentration", "mart_license_distribution"):
+    from tests.acceptance.test_real_data import MARTS
+
+    for mart in MARTS:
         assert f"marts.{mart}" in out.stdout
     assert "make dev" in out.stdout
+
+
+def test_every_mart_has_rows_on_generated_data(built):
+    warehouse, _, _ = built
+    from tests.acceptance.test_real_data import MARTS
+
+    for mart, (columns, populations) in MARTS.items():
+        pops = dict(query(warehouse, f"select population, count(*) from marts.{mart} group by 1"))
+        assert set(pops) == populations, mart
+        assert all(n > 0 for n in pops.values())
+
+
+def test_generated_lineage_shows_in_base_model_popularity(built, small_dump):
+    warehouse, summary, _ = built
+    rows = dict(query(warehouse, """
+        select sum(direct_derivatives), sum(finetune_derivatives) + sum(adapter_derivatives)
+               + sum(quantized_derivatives) + sum(merge_derivatives)
+        from marts.mart_base_model_popularity where population = 'hub'"""))
+    (direct, by_relation), = rows.items()
+    assert direct == by_relation, "every generated edge has one of the four relations"
+    n_edges = query(warehouse, "select count(*) from intermediate.int_model_parents where edge_source = 'hub_tags'")
+    assert direct == n_edges[0][0]
+    improved = query(warehouse, "select count(*), avg(improvement_pct) from marts.mart_base_model_improvement")
+    assert improved[0][0] > 0 and improved[0][1] > 0, "generated derivatives improve on their bases on average"
 
 
 def test_summary_counts_match_the_generator(built):

@@ -84,6 +84,7 @@ joined as (
         hub.downloads_30d,
         hub.likes,
         hub.pipeline_tag,
+        hl.license as hub_license,
         coalesce(hl.license, lb.leaderboard_license, 'unknown') as license,
         fp.parent_model_id as first_parent_model_id,
         fp.relation as relation_to_parent,

@@ -45,7 +45,7 @@ select
     m.size_bucket,
     m.size_bucket_order,
     m.downloads_30d,
-    m.license,
+    coalesce(m.hub_license, 'unknown') as license,
     m.relation_to_parent,
     cast(null as double) as best_score,
     true as is_type_mapped
@@ -66,7 +66,7 @@ select
     m.size_bucket,
     m.size_bucket_order,
     m.downloads_30d,
-    coalesce(l.hub_license, nullif(m.license, 'unknown'), 'unknown') as license,
+    coalesce(l.hub_license, m.hub_license, 'unknown') as license,
     m.relation_to_parent,
     l.best_average_score as best_score,
     l.is_type_mapped
