@@ -59,3 +59,22 @@ def dbt_manifest() -> Path:
     from orchestration.cli import prepare_manifest
 
     return prepare_manifest()
+
+
+def walk_first_parents(records: list[dict]):
+    """A reference lineage walk in plain Python: model id -> (root, depth) by first declared parents."""
+    from ingestion.loads import declared_parents
+
+    first_parent = {}
+    for record in records:
+        parents = declared_parents(record)
+        if parents:
+            first_parent[record["id"]] = parents[0]
+
+    def walk(model_id: str) -> tuple[str, int]:
+        depth = 0
+        while model_id in first_parent:
+            model_id, depth = first_parent[model_id], depth + 1
+        return model_id, depth
+
+    return walk

@@ -13,10 +13,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, walk_first_parents
 
 pytestmark = pytest.mark.integration
-RELATIONS = ("finetune", "adapter", "quantized", "merge")
 
 
 def run_demo(*args: str, env_extra: dict | None = None) -> subprocess.CompletedProcess:
@@ -122,18 +121,7 @@ def test_leaderboard_populations_match_the_files(built, small_archive):
 
 def test_lineage_walk_matches_the_tags(built, small_dump):
     warehouse, _, _ = built
-    first_parent = {}
-    for r in _records(small_dump[0]):
-        parents = [t[len("base_model:"):] for t in r["tags"]
-                   if t.startswith("base_model:") and t.split(":")[1] not in RELATIONS]
-        if parents:
-            first_parent[r["id"]] = parents[0]
-
-    def walk(model_id):
-        depth = 0
-        while model_id in first_parent:
-            model_id, depth = first_parent[model_id], depth + 1
-        return model_id, depth
+    walk = walk_first_parents(_records(small_dump[0]))
 
     lineage = {m: (root, depth) for m, root, depth in query(
         warehouse, "select model_id, root_model_id, depth from intermediate.int_model_lineage where is_on_hub")}

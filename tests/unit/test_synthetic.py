@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from ingestion.synthetic import write_hub_dump, write_leaderboard_archive
-from tests.conftest import SHARED_DATA
+from tests.conftest import SHARED_DATA, walk_first_parents
 
 RELATIONS = ("finetune", "adapter", "quantized", "merge")
 
@@ -69,21 +69,8 @@ def test_lineage_tags_are_written_as_the_hub_writes_them(small_dump):
 
 def test_lineage_is_several_levels_deep(small_dump):
     records = _records(small_dump[0])
-    first_parent = {}
-    for r in records:
-        parents = [t[len("base_model:"):] for t in r["tags"]
-                   if t.startswith("base_model:") and t.split(":")[1] not in RELATIONS]
-        if parents:
-            first_parent[r["id"]] = parents[0]
-
-    def depth(model_id):
-        d = 0
-        while model_id in first_parent:
-            model_id = first_parent[model_id]
-            d += 1
-        return d
-
-    assert max(depth(r["id"]) for r in records) >= 4
+    walk = walk_first_parents(records)
+    assert max(walk(r["id"])[1] for r in records) >= 4
 
 
 def test_shape_is_heavy_tailed_with_gaps(small_dump):
