@@ -80,6 +80,40 @@ create table if not exists {RAW_SCHEMA}.hub_models_quarantine (
 """
 
 
+# Verdicts of the data-quality checks (written by orchestration/expectations.py). They live here
+# so that the tables exist before any check or dbt model reads them.
+QUALITY_SCHEMA = "quality"
+_QUALITY_DDL = f"""
+create schema if not exists {QUALITY_SCHEMA};
+create table if not exists {QUALITY_SCHEMA}.check_results (
+    checked_at timestamptz not null,
+    run_id varchar,
+    asset varchar not null,
+    check_name varchar not null,
+    rule varchar not null,
+    severity varchar not null,          -- ERROR blocks downstream, WARN is recorded, QUARANTINE diverts rows
+    passed boolean not null,
+    failing_rows bigint not null,
+    expected varchar,
+    examples json,
+    batch varchar                       -- what was checked: a crawl id, snapshot files, a dbt invocation
+);
+create table if not exists {QUALITY_SCHEMA}.quarantine (
+    quarantined_at timestamptz not null,
+    run_id varchar,
+    asset varchar not null,             -- raw/hub_models, raw/leaderboard_archive_results, ...
+    check_name varchar not null,
+    rule varchar not null,
+    reason varchar not null,            -- what was expected and what was found
+    model_id varchar,
+    crawl_id varchar,                   -- Hub rows: the crawl that landed the record
+    source_name varchar,                -- leaderboard rows: the snapshot file or dataset revision
+    row_number integer,
+    value varchar                       -- the offending value, as text
+);
+"""
+
+
 def _leaderboard_ddl(table: str) -> str:
     cols = ",\n    ".join(
         f"{c} {'integer' if c == 'row_number' else 'json' if c == 'original_record' else 'varchar'}"
@@ -110,6 +144,8 @@ _MIGRATIONS = [
     ("hub_crawls", "changed_models", "integer"),
     ("hub_crawls", "removed_models", "integer"),
     ("hub_crawls", "error", "varchar"),
+    ("hub_crawls", "verified_at", "timestamptz"),  # when the blocking quality checks passed on it
+    ("hub_crawls", "duplicate_records", "integer"),  # records served again under an id already seen
 ]
 
 
@@ -119,6 +155,8 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"alter table {RAW_SCHEMA}.{table} add column if not exists {column} {column_type}")
     for table in LEADERBOARD_TABLES:
         con.execute(_leaderboard_ddl(table))
+    con.execute(_QUALITY_DDL)
+    con.execute(f"alter table {QUALITY_SCHEMA}.check_results add column if not exists batch varchar")
 
 
 def _now() -> datetime:
@@ -241,6 +279,8 @@ class HubModelLanding:
                     select *, row_number() over (partition by model_id order by page_no desc, position desc) as rn
                     from {RAW_SCHEMA}.hub_models_loading where crawl_id = ?
                 ) where rn = 1""", [self.crawl_id])
+            duplicates = con.execute(f"select count(*) - count(distinct model_id) from {RAW_SCHEMA}.hub_models_loading "
+                                     "where crawl_id = ?", [self.crawl_id]).fetchone()[0]
             new, changed, unchanged = con.execute(f"""
                 select count(*) filter (where h.model_id is null),
                        count(*) filter (where h.model_id is not null and h.payload::varchar <> c.payload::varchar),
@@ -254,8 +294,8 @@ class HubModelLanding:
                         [self.crawl_id])
             con.execute(f"delete from {RAW_SCHEMA}.hub_models_loading where crawl_id = ?", [self.crawl_id])
             con.execute(f"update {RAW_SCHEMA}.hub_crawls set status = 'complete', finished_at = ?, next_url = null, "
-                        "new_models = ?, changed_models = ?, removed_models = ?, error = null where crawl_id = ?",
-                        [_now(), new, changed, removed, self.crawl_id])
+                        "new_models = ?, changed_models = ?, removed_models = ?, duplicate_records = ?, error = null "
+                        "where crawl_id = ?", [_now(), new, changed, removed, duplicates, self.crawl_id])
             con.execute("drop table _crawl")
             con.execute("commit")
         except Exception:

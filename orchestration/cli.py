@@ -95,6 +95,7 @@ def run_demo(hub_dump: Path | None, leaderboard_archive: Path | None, warehouse:
                 instance=instance, raise_on_error=False,
                 run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
             )
+    report_checks(result)
     if not result.success:
         failed = [e.step_key for e in result.all_events if e.is_step_failure]
         raise SystemExit(f"error: the pipeline failed (steps: {', '.join(failed) or 'unknown'}); "
@@ -108,6 +109,19 @@ def run_demo(hub_dump: Path | None, leaderboard_archive: Path | None, warehouse:
     print("  make dev                      # the Dagster UI over this warehouse, at http://127.0.0.1:3000")
     print(f"  observatory sql --warehouse {warehouse} 'from marts.mart_ecosystem_summary'")
     return rows
+
+
+def report_checks(result) -> None:
+    """Print every check that did not pass: name, severity and what it found (with example values)."""
+    failed = [e for e in result.get_asset_check_evaluations() if not e.passed]
+    if not failed:
+        return
+    print("\nchecks that did not pass:", flush=True)
+    for evaluation in failed:
+        name = f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
+        print(f"  [{evaluation.severity.value}] {name}", flush=True)
+        if evaluation.description:
+            print(f"      {evaluation.description}", flush=True)
 
 
 def mart_row_counts(warehouse: Path) -> dict[str, int]:

@@ -7,7 +7,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 
 from orchestration.dbt_paths import DBT_PROJECT_DIR
-from orchestration.resources import WAREHOUSE_POOL
+from orchestration.resources import WAREHOUSE_POOL, WarehouseResource
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
@@ -27,6 +27,53 @@ translator = ObservatoryTranslator(settings=DagsterDbtTranslatorSettings(enable_
 
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=translator,
             pool=WAREHOUSE_POOL)
-def observatory_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    """`dbt build`: seeds, models and their tests, in dependency order."""
-    yield from dbt.cli(["build"], context=context).stream()
+def observatory_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+    """`dbt build`: seeds, models and their tests, in dependency order.
+
+    A test of severity error that fails makes dbt skip every model downstream of it, so their last
+    good tables stay as they were; warnings are recorded. Every test verdict is appended to
+    quality.check_results, next to the verdicts of the Great Expectations checks.
+    """
+    invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+    yield from invocation.stream()
+    try:
+        results = test_verdicts(invocation.get_artifact("run_results.json"), invocation.get_artifact("manifest.json"))
+    except FileNotFoundError:  # dbt failed before it ran anything
+        results = []
+    if results:
+        from orchestration.expectations import record_dbt_results
+
+        with warehouse.connect() as con:
+            record_dbt_results(con, results, context.run.run_id)
+    if not invocation.is_successful():
+        failed = [f"{r['check_name']} on {r['asset']} ({r['failing_rows']} failing rows)" for r in results
+                  if not r["passed"] and r["severity"] == "ERROR"]
+        raise dg.Failure(
+            description="dbt build failed" + (f": tests of severity error failed: {'; '.join(failed)}" if failed
+                                              else "; see the dbt output above"),
+            metadata={"failed_tests": dg.MetadataValue.json(failed)},
+        )
+
+
+def test_verdicts(run_results: Mapping[str, Any], manifest: Mapping[str, Any]) -> list[dict]:
+    """The data tests of a dbt invocation as rows of the quality history (skipped tests are left out)."""
+    verdicts = []
+    for result in run_results.get("results", []):
+        node = manifest["nodes"].get(result["unique_id"])
+        if not node or node["resource_type"] != "test" or result["status"] not in ("pass", "fail", "warn", "error"):
+            continue
+        attached = node.get("attached_node") or next(iter(node["depends_on"]["nodes"]), None)
+        parent = manifest["nodes"].get(attached) or manifest["sources"].get(attached)
+        asset = translator.get_asset_key(parent).to_user_string() if parent else "(unknown)"
+        verdicts.append({
+            "asset": asset,
+            "check_name": node["name"],
+            "rule": (node.get("test_metadata") or {}).get("name", "singular"),
+            "severity": "ERROR" if str(node["config"].get("severity", "error")).lower() == "error" else "WARN",
+            "passed": result["status"] == "pass",
+            "failing_rows": int(result.get("failures") or 0),
+            "expected": (node.get("description") or node["name"])[:500],
+            "message": result.get("message"),
+            "batch": run_results.get("metadata", {}).get("invocation_id"),
+        })
+    return verdicts

@@ -12,9 +12,21 @@ from dagster_dbt import DbtCliResource
 from orchestration import hub, leaderboard
 from orchestration.dbt import dbt_project, observatory_dbt_models
 from orchestration.dbt_paths import dbt_executable
-from orchestration.resources import HubResource, LeaderboardArchiveResource, WarehouseResource
+from orchestration.resources import HubResource, LeaderboardArchiveResource, QualityResource, WarehouseResource
 
 raw_assets = dg.load_assets_from_modules([hub, leaderboard])
+raw_checks = dg.load_asset_checks_from_modules([hub, leaderboard])
+
+# Written by the blocking checks on the raw assets (rows that failed a row-level rule); read by
+# the staging models, which leave those rows out.
+quarantine = dg.AssetSpec(
+    ["quality", "quarantine"],
+    description="Rows that failed a row-level (QUARANTINE) rule of a raw asset's Great Expectations suite, "
+                "with the rule and the reason. Written by the checks on raw/hub_models and the leaderboard "
+                "assets; staging leaves these rows out.",
+    group_name="quality",
+    kinds={"duckdb"},
+)
 
 refresh_everything = dg.define_asset_job(
     "refresh_everything",
@@ -28,12 +40,14 @@ def build_resources() -> dict:
         "warehouse": WarehouseResource(),
         "hub": HubResource(),
         "leaderboard_archive": LeaderboardArchiveResource(),
+        "quality": QualityResource(),
         "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
     }
 
 
 defs = dg.Definitions(
-    assets=[*raw_assets, observatory_dbt_models],
+    assets=[*raw_assets, quarantine, observatory_dbt_models],
+    asset_checks=raw_checks,
     jobs=[refresh_everything],
     resources=build_resources(),
     # One process per run: every writer to the single DuckDB file runs one after another.

@@ -3,7 +3,13 @@
 import dagster as dg
 
 from ingestion.loads import load_leaderboard_archive, load_leaderboard_from_hub
-from orchestration.resources import WAREHOUSE_POOL, HubResource, LeaderboardArchiveResource, WarehouseResource
+from orchestration.resources import (
+    WAREHOUSE_POOL,
+    HubResource,
+    LeaderboardArchiveResource,
+    QualityResource,
+    WarehouseResource,
+)
 
 @dg.asset(
     key=["raw", "leaderboard_hub_results"],
@@ -60,3 +66,84 @@ def leaderboard_archive_results(context: dg.AssetExecutionContext, warehouse: Wa
         "rows_per_file": dg.MetadataValue.json(files),
         "dagster/row_count": total,
     })
+
+
+def _leaderboard_expectations(context, warehouse: WarehouseResource, table: str):
+    from orchestration.expectations import (
+        LEADERBOARD_FRAME_SQL,
+        LEADERBOARD_KEYS,
+        check_result,
+        leaderboard_rules,
+        quarantine_rows,
+        record_results,
+        run_suite,
+    )
+
+    run_id = context.op_execution_context.run_id
+    asset = f"raw/{table}"
+    with warehouse.connect() as con:
+        sources = [r[0] for r in con.execute(f"select distinct source_name from raw.{table} order by 1").fetchall()]
+        frame = con.execute(LEADERBOARD_FRAME_SQL.format(table=table), [sources]).df()
+        results = run_suite(frame, leaderboard_rules(), table, LEADERBOARD_KEYS)
+        con.execute("begin transaction")
+        # every snapshot is checked again: its quarantine is replaced, and rows of snapshots no longer loaded go
+        con.execute("delete from quality.quarantine where asset = ?", [asset])
+        quarantined = quarantine_rows(con, asset, f"{table}_expectations", results, run_id,
+                                      {"model_id_present": "model_id", "model_id_format": "model_id",
+                                       "average_in_range": "average"})
+        record_results(con, asset, f"{table}_expectations", results, run_id, ",".join(sources))
+        con.execute("commit")
+    if quarantined:
+        context.log.warning(f"{quarantined} leaderboard rows quarantined (see quality.quarantine)")
+    return check_result(results, {"rows_checked": len(frame), "sources_checked": len(sources)},
+                        quarantined=quarantined)
+
+
+@dg.asset_check(asset=["raw", "leaderboard_hub_results"], blocking=True,
+                description="Great Expectations suite: model ids, scores (type and range), dates, sizes, type "
+                            "labels and the known quirks of the data. ERROR rules block everything downstream.")
+def leaderboard_hub_results_expectations(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
+    return _leaderboard_expectations(context, warehouse, "leaderboard_hub_results")
+
+
+@dg.asset_check(asset=["raw", "leaderboard_archive_results"], blocking=True,
+                description="Great Expectations suite: model ids, scores (type and range), dates, sizes, type "
+                            "labels and the known quirks of the data (v1 merged flag, missing licences).")
+def leaderboard_archive_results_expectations(context: dg.AssetCheckExecutionContext,
+                                             warehouse: WarehouseResource):
+    return _leaderboard_expectations(context, warehouse, "leaderboard_archive_results")
+
+
+@dg.asset_check(asset=["raw", "leaderboard_archive_results"], blocking=True,
+                description="Drift and volume between consecutive snapshots of each leaderboard version: a "
+                            "snapshot that lost more than the configured share of rows, or whose columns "
+                            "changed, is flagged (severities by configuration).")
+def leaderboard_archive_drift(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource,
+                              quality: QualityResource):
+    from orchestration.expectations import RuleResult, check_result, record_results, volume_rule
+
+    with warehouse.connect() as con:
+        snapshots = con.execute("""
+            select leaderboard_version, snapshot_date, count(*) as n_rows,
+                   list_sort(json_keys(any_value(original_record))) as columns
+            from raw.leaderboard_archive_results
+            group by all order by leaderboard_version, snapshot_date""").fetchall()
+        results, details = [], {}
+        by_version: dict[str, list] = {}
+        for version, snap, n_rows, columns in snapshots:
+            by_version.setdefault(version, []).append((snap, n_rows, columns))
+        for version, snaps in by_version.items():
+            if len(snaps) < 2:
+                continue
+            (prev_date, prev_rows, prev_cols), (last_date, last_rows, last_cols) = snaps[-2], snaps[-1]
+            results.append(volume_rule(f"{version}_volume", prev_rows, last_rows, quality.max_row_drop,
+                                       quality.volume_severity))
+            added, removed = sorted(set(last_cols) - set(prev_cols)), sorted(set(prev_cols) - set(last_cols))
+            results.append(RuleResult(
+                f"{version}_schema_unchanged", quality.schema_change_severity, not added and not removed,
+                "the latest snapshot has the previous snapshot's columns", len(added) + len(removed),
+                [{"added": added, "removed": removed}] if added or removed else []))
+            details[version] = f"{prev_date} ({prev_rows} rows) -> {last_date} ({last_rows} rows)"
+        record_results(con, "raw/leaderboard_archive_results", "leaderboard_archive_drift", results,
+                       context.op_execution_context.run_id, batch="latest two snapshots per version")
+    return check_result(results, {f"{v}_latest_snapshots": d for v, d in details.items()})

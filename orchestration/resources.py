@@ -61,3 +61,11 @@ class LeaderboardArchiveResource(dg.ConfigurableResource):
         if self.folder:
             return Path(self.folder).expanduser().resolve()
         return config.leaderboard_archive_dir()
+
+
+class QualityResource(dg.ConfigurableResource):
+    """Thresholds and severities of the drift and volume checks."""
+
+    max_row_drop: float = 0.2              # a snapshot may lose at most this share of the previous one's rows
+    volume_severity: str = "ERROR"          # ERROR blocks downstream assets; WARN records only
+    schema_change_severity: str = "WARN"

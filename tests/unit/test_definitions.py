@@ -24,8 +24,11 @@ PROBE = textwrap.dedent("""
     nodes = {k.to_user_string(): {"parents": sorted(p.to_user_string() for p in graph.get(k).parent_keys),
                                   "group": graph.get(k).group_name}
              for k in graph.get_all_asset_keys()}
-    checks = sorted(c.asset_key.to_user_string() for c in graph.asset_check_keys)
-    print(json.dumps({"seconds": seconds, "network": attempts, "nodes": nodes, "checks": checks}))
+    checks = sorted(c.asset_key.to_user_string() + ":" + c.name for c in graph.asset_check_keys)
+    blocking = sorted(c.asset_key.to_user_string() + ":" + c.name for c in graph.asset_check_keys
+                      if graph.get_check_spec(c).blocking)
+    print(json.dumps({"seconds": seconds, "network": attempts, "nodes": nodes, "checks": checks,
+                      "blocking": blocking}))
 """)
 
 
@@ -64,13 +67,21 @@ def test_graph_is_connected_from_raw_to_every_mart(dbt_manifest):
         assert any(nodes[a]["group"] == "intermediate" for a in above), f"{mart} skips the intermediate layer"
     for key, node in nodes.items():
         if node["group"] == "staging":
-            assert all(nodes[p]["group"] == "raw" for p in node["parents"]), f"{key} reads beyond raw"
-    assert {v["group"] for v in nodes.values()} == {"raw", "seeds", "staging", "intermediate", "marts"}
+            assert all(nodes[p]["group"] in ("raw", "quality") for p in node["parents"]), f"{key} reads beyond raw"
+    # staging leaves out the rows the raw assets' checks quarantined
+    assert "quality/quarantine" in nodes["staging/stg_hub__models"]["parents"]
+    assert "quality/quarantine" in nodes["staging/stg_leaderboard__results"]["parents"]
+    assert {v["group"] for v in nodes.values()} == {"raw", "quality", "seeds", "staging", "intermediate", "marts"}
 
 
-def test_dbt_tests_are_checks_on_their_assets(dbt_manifest):
+def test_dbt_tests_and_expectation_suites_are_checks_on_their_assets(dbt_manifest):
     result = _load()
-    checked = set(result["checks"])
-    for mart in ("marts/mart_ecosystem_summary", "marts/mart_author_concentration",
-                 "marts/mart_license_distribution", "staging/stg_hub__models"):
-        assert mart in checked
+    checked = {c.split(":")[0] for c in result["checks"]}
+    nodes = result["nodes"]
+    dbt_models = {k for k, v in nodes.items() if v["group"] in ("staging", "intermediate", "marts")}
+    assert dbt_models and dbt_models <= checked, f"models without a dbt test: {sorted(dbt_models - checked)}"
+    suites = {"raw/hub_models:hub_models_expectations", "raw/hub_models:hub_models_volume",
+              "raw/leaderboard_hub_results:leaderboard_hub_results_expectations",
+              "raw/leaderboard_archive_results:leaderboard_archive_results_expectations",
+              "raw/leaderboard_archive_results:leaderboard_archive_drift"}
+    assert suites <= set(result["blocking"]), "the raw assets' suites block what is downstream"

@@ -54,6 +54,8 @@ def test_duplicate_records_within_a_crawl_land_once(con):
     landing.commit()
     rows = dict(con.execute("select model_id, payload from raw.hub_models").fetchall())
     assert len(rows) == 2 and json.loads(rows["org2/model-2"])["downloads"] == 7, "the latest page wins"
+    assert con.execute("select duplicate_records from raw.hub_crawls").fetchone() == (1,), \
+        "the crawl counts ids served twice (the hub_models_expectations check reports them)"
 
 
 def test_bad_records_are_quarantined_with_the_reason(con):

@@ -1,6 +1,11 @@
--- One row per Hub model: the fields of the raw payload, renamed and cast.
+-- One row per Hub model: the fields of the raw payload, renamed and cast; quarantined records left out.
 with source as (
-    select * from {{ source('raw', 'hub_models') }}
+    select * from {{ source('raw', 'hub_models') }} as m
+    -- records the quality checks quarantined (a malformed id, a private repo) stay out
+    where not exists (
+        select 1 from {{ source('quality', 'quarantine') }} as q
+        where q.asset = 'raw/hub_models' and q.model_id = m.model_id and q.crawl_id = m.crawl_id
+    )
 ),
 
 renamed as (

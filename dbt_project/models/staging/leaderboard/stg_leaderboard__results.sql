@@ -11,10 +11,19 @@ archive as (
     select * from {{ source('raw', 'leaderboard_archive_results') }}
 ),
 
+quarantine as (
+    select source_name, row_number from {{ source('quality', 'quarantine') }}
+    where asset in ('raw/leaderboard_hub_results', 'raw/leaderboard_archive_results')
+),
+
 unioned as (
-    select * from hub_dataset
-    union all by name
-    select * from archive
+    select * from (
+        select * from hub_dataset
+        union all by name
+        select * from archive
+    )
+    -- rows the quality checks quarantined (no model, a malformed id, a score out of range) stay out
+    anti join quarantine using (source_name, row_number)
 ),
 
 renamed as (
@@ -38,7 +47,7 @@ renamed as (
         nullif(nullif(trim(architecture), '?'), 'Unknown') as architecture,
         weight_type,
         try_cast(average_score as double) as average_score,
-        nullif(try_cast(params_b as double), 0) as params_b,
+        case when try_cast(params_b as double) > 0 then try_cast(params_b as double) end as params_b,
         nullif(lower(trim(hub_license)), '') as hub_license,
         try_cast(hub_hearts as bigint) as hub_hearts,
         model_sha,

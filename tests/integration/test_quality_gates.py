@@ -1,0 +1,264 @@
+"""Bad data never reaches a mart: corrupted inputs fail the right gate, downstream does not run,
+the marts built before stay exactly as they were, and the error names the record or file."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import ROOT
+from tests.integration.test_pipeline import run_demo
+
+pytestmark = pytest.mark.integration
+
+
+def demo_may_fail(*args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OBSERVATORY_")}
+    return subprocess.run([sys.executable, "-m", "orchestration.cli", "demo", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=900)
+
+
+def fingerprint(warehouse: Path) -> dict:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        marts = [t for (t,) in con.execute("select table_name from information_schema.tables "
+                                           "where table_schema = 'marts' order by 1").fetchall()]
+        return {t: con.execute(f"select count(*), sum(hash(x)) from marts.{t} as x").fetchone() for t in marts}
+
+
+def failed_rules(warehouse: Path) -> set[tuple[str, str]]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        run_id = con.execute("select arg_max(run_id, checked_at) from quality.check_results").fetchone()[0]
+        return set(con.execute("select check_name, rule from quality.check_results "
+                               "where not passed and severity = 'ERROR' and run_id = ?", [run_id]).fetchall())
+
+
+@pytest.fixture(scope="module")
+def good(small_dump, small_archive, tmp_path_factory, dbt_manifest):
+    """A warehouse built from good data, and the inputs it was built from."""
+    root = tmp_path_factory.mktemp("gates")
+    warehouse = root / "good.duckdb"
+    run_demo("--hub-dump", str(small_dump[0]), "--leaderboard-archive", str(small_archive),
+             "--warehouse", str(warehouse))
+    return warehouse, small_dump[0], small_archive
+
+
+@pytest.fixture()
+def case(good, tmp_path):
+    """A copy of the good warehouse and of its inputs, for one corruption."""
+    warehouse, dump, archive = good
+    copy = tmp_path / "w.duckdb"
+    shutil.copy(warehouse, copy)
+    shutil.copytree(dump, tmp_path / "hub_dump")
+    shutil.copytree(archive, tmp_path / "leaderboard")
+    return copy, tmp_path / "hub_dump", tmp_path / "leaderboard", fingerprint(warehouse)
+
+
+def rewrite_first_records(dump: Path, change, n: int = 1) -> list[str]:
+    path = dump / "models.jsonl"
+    lines = path.read_text().splitlines()
+    ids = []
+    for i in range(n):
+        record = json.loads(lines[i])
+        change(record)
+        ids.append(record["id"])
+        lines[i] = json.dumps(record)
+    path.write_text("\n".join(lines) + "\n")
+    return ids
+
+
+def run_case(warehouse, dump, archive):
+    return demo_may_fail("--hub-dump", str(dump), "--leaderboard-archive", str(archive),
+                         "--warehouse", str(warehouse))
+
+
+def assert_blocked(out, warehouse, before, check, rule):
+    assert out.returncode != 0, "the run must fail"
+    assert check in out.stderr + out.stdout
+    assert (check, rule) in failed_rules(warehouse)
+    assert "Finished dbt command" not in out.stderr + out.stdout, "downstream dbt models did not run"
+    assert fingerprint(warehouse) == before, "previously built marts are unchanged"
+
+
+def test_negative_download_count(case):
+    warehouse, dump, archive, before = case
+    rewrite_first_records(dump, lambda r: r.update(downloads=-5))
+    out = run_case(warehouse, dump, archive)
+    assert_blocked(out, warehouse, before, "hub_models_expectations", "downloads_not_negative")
+    assert "-5" in out.stderr + out.stdout
+
+
+def test_wrong_type(case):
+    warehouse, dump, archive, before = case
+    rewrite_first_records(dump, lambda r: r.update(downloads="lots"))
+    out = run_case(warehouse, dump, archive)
+    assert_blocked(out, warehouse, before, "hub_models_expectations", "downloads_is_integer")
+    assert "lots" in out.stderr + out.stdout, "the failing value is named"
+
+
+def test_future_date(case):
+    warehouse, dump, archive, before = case
+    rewrite_first_records(dump, lambda r: r.update(createdAt="2099-01-01T00:00:00.000Z"))
+    out = run_case(warehouse, dump, archive)
+    assert_blocked(out, warehouse, before, "hub_models_expectations", "created_at_plausible")
+
+
+def test_score_that_is_not_a_number(case):
+    warehouse, dump, archive, before = case
+    newest = sorted((archive / "v2").glob("*.csv"))[-1]
+    lines = newest.read_text().splitlines()
+    header = lines[0].split(",")
+    col = header.index("model_average_score")
+    cells = lines[1].split(",")
+    cells[col] = "n/a"
+    lines[1] = ",".join(cells)
+    newest.write_text("\n".join(lines) + "\n")
+    out = run_case(warehouse, dump, archive)
+    assert_blocked(out, warehouse, before, "leaderboard_archive_results_expectations", "average_is_number")
+    assert "n/a" in out.stderr + out.stdout
+
+
+def test_snapshot_with_half_its_rows(case):
+    warehouse, dump, archive, before = case
+    newest = sorted((archive / "v2").glob("*.csv"))[-1]
+    lines = newest.read_text().splitlines()
+    newest.write_text("\n".join(lines[: 1 + (len(lines) - 1) // 2]) + "\n")
+    out = run_case(warehouse, dump, archive)
+    assert_blocked(out, warehouse, before, "leaderboard_archive_drift", "v2_volume")
+
+
+def test_snapshot_dated_in_the_future(case):
+    warehouse, dump, archive, before = case
+    newest = sorted((archive / "v2").glob("*.csv"))[-1]
+    newest.rename(newest.with_name("open_llm_leaderboard_v2_2099-01-31.csv"))
+    out = run_case(warehouse, dump, archive)
+    assert_blocked(out, warehouse, before, "leaderboard_archive_results_expectations", "snapshot_date_plausible")
+
+
+@pytest.mark.parametrize("damage, message", [
+    ("empty", "empty file"),
+    ("removed_column", "required column missing: model_average_score"),
+])
+def test_bad_file_is_rejected_whole_and_named(case, damage, message):
+    warehouse, dump, archive, before = case
+    newest = sorted((archive / "v2").glob("*.csv"))[-1]
+    if damage == "empty":
+        newest.write_text("")
+    else:
+        import csv
+
+        with newest.open() as fh:
+            rows = list(csv.reader(fh))
+        drop = rows[0].index("model_average_score")
+        with newest.open("w", newline="") as fh:
+            csv.writer(fh).writerows([r[:drop] + r[drop + 1:] for r in rows])
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        raw_before = con.execute("select count(*) from raw.leaderboard_archive_results").fetchone()
+    out = run_case(warehouse, dump, archive)
+    assert out.returncode != 0
+    assert newest.name in out.stderr and message in out.stderr
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("select count(*) from raw.leaderboard_archive_results").fetchone() == raw_before, \
+            "nothing already loaded is changed"
+    assert fingerprint(warehouse) == before
+
+
+def test_truncated_parquet_is_rejected_and_named(case):
+    warehouse, dump, archive, before = case
+    parquet = dump / "datasets/open-llm-leaderboard/contents/data/train-00000-of-00001.parquet"
+    parquet.write_bytes(parquet.read_bytes()[: parquet.stat().st_size // 2])
+    out = run_case(warehouse, dump, archive)
+    assert out.returncode != 0
+    assert "not a readable parquet file" in out.stderr and "open-llm-leaderboard/contents@" in out.stderr
+    assert fingerprint(warehouse) == before
+
+
+def test_quality_history_keeps_every_verdict(good):
+    warehouse, _, _ = good
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        checks = {c for (c,) in con.execute("select distinct check_name from quality.check_results").fetchall()}
+        assert {"hub_models_expectations", "hub_models_volume", "leaderboard_hub_results_expectations",
+                "leaderboard_archive_results_expectations", "leaderboard_archive_drift"} <= checks
+        assert con.execute("select count(*) from quality.check_results where passed is null").fetchone() == (0,)
+
+
+def test_duplicate_evaluations_in_a_snapshot(case):
+    warehouse, dump, archive, before = case
+    newest = sorted((archive / "v2").glob("*.csv"))[-1]
+    lines = newest.read_text().splitlines()
+    newest.write_text("\n".join([*lines, lines[1]]) + "\n")  # the first evaluation again
+    out = run_case(warehouse, dump, archive)
+    assert_blocked(out, warehouse, before, "leaderboard_archive_results_expectations", "evaluation_unique")
+    assert newest.name in out.stdout + out.stderr, "the failing snapshot is named"
+
+
+def test_row_level_failures_are_quarantined_and_the_rest_flows_on(case):
+    """A private repo in the listing and a score out of range: those rows go to quarantine, the run succeeds."""
+    warehouse, dump, archive, _ = case
+    (private_id,) = rewrite_first_records(dump, lambda r: r.update(private=True))
+    newest = sorted((archive / "v2").glob("*.csv"))[-1]
+    import csv
+
+    with newest.open() as fh:
+        rows = list(csv.reader(fh))
+    col, model_col = rows[0].index("model_average_score"), rows[0].index("model_name")
+    rows[1][col] = "250"
+    bad_model = rows[1][model_col]
+    with newest.open("w", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+
+    out = run_case(warehouse, dump, archive)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert "quarantined" in out.stdout + out.stderr
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        quarantined = con.execute("select asset, rule, model_id, source_name, row_number, reason "
+                                  "from quality.quarantine order by asset").fetchall()
+        assert [(a, r) for a, r, *_ in quarantined] == [
+            ("raw/hub_models", "listing_is_public"), ("raw/leaderboard_archive_results", "average_in_range")]
+        assert quarantined[0][2] == private_id
+        assert quarantined[1][3] == newest.name and "250" in quarantined[1][5]
+        # the rows are out of staging, the rest of their batches flowed on into the marts
+        assert con.execute("select count(*) from staging.stg_hub__models where model_id = ?",
+                           [private_id]).fetchone() == (0,)
+        assert con.execute("select count(*) from staging.stg_hub__models").fetchone()[0] > 1000
+        assert con.execute("select count(*) from staging.stg_leaderboard__results where source_name = ? "
+                           "and row_number = 1", [newest.name]).fetchone() == (0,)
+        assert con.execute("select count(*) from staging.stg_leaderboard__results where source_name = ?",
+                           [newest.name]).fetchone()[0] == len(rows) - 2
+        # the verdicts say how many rows went to quarantine
+        warned = dict(con.execute("select rule, failing_rows from quality.check_results where not passed "
+                                  "and severity = 'QUARANTINE'").fetchall())
+        assert warned == {"listing_is_public": 1, "average_in_range": 1}
+    assert bad_model
+
+
+def test_dbt_test_verdicts_join_the_history(good):
+    warehouse, _, _ = good
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        layers = dict(con.execute("select split_part(asset, '/', 1), count(*) from quality.check_results "
+                                  "where batch is not null group by 1").fetchall())
+        assert {"raw", "staging", "intermediate", "marts"} <= set(layers)
+        assert con.execute("select count(*) from quality.check_results where asset = 'marts/mart_ecosystem_summary' "
+                           "and check_name like 'unique_mart_ecosystem_summary%' and passed").fetchone()[0] >= 1
+
+
+def test_failing_dbt_test_blocks_the_models_downstream(case):
+    """500 billion downloads passes the raw suite (non-negative) but not staging's range test: dbt
+    skips everything downstream of stg_hub__models, the marts keep their last good version."""
+    warehouse, dump, archive, before = case
+    (model_id,) = rewrite_first_records(dump, lambda r: r.update(downloads=500_000_000_000))
+    out = run_case(warehouse, dump, archive)
+    assert out.returncode != 0
+    text = out.stdout + out.stderr
+    assert "between_stg_hub__models_downloads_30d" in text, "the failing dbt test is named"
+    assert fingerprint(warehouse) == before, "previously built marts are unchanged"
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("""select severity, passed, failing_rows from quality.check_results
+                              where check_name like 'between_stg_hub__models_downloads_30d%'
+                              order by checked_at desc limit 1""").fetchone() == ("ERROR", False, 1)
