@@ -37,6 +37,7 @@ test: install
 dev: install
 	$(BIN)/observatory manifest
 	@mkdir -p "$(DAGSTER_HOME)"
+	@test -f "$(DAGSTER_HOME)/dagster.yaml" || cp orchestration/dagster.yaml "$(DAGSTER_HOME)/dagster.yaml"
 	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
 # Re-resolve every pinned version from the ranges in pyproject.toml, in a throwaway venv.

@@ -17,6 +17,17 @@ DEFAULT_HUB_ENDPOINT = "https://huggingface.co"
 LEADERBOARD_ARCHIVE_ENV = "OBSERVATORY_LEADERBOARD_ARCHIVE"
 CACHE_DIR_ENV = "OBSERVATORY_CACHE_DIR"
 
+# Cadences of the automatic refreshes (cron, UTC) and how often the sensor asks the Hub for a new
+# leaderboard revision. Read when the Dagster definitions load.
+HUB_REFRESH_CRON_ENV = "OBSERVATORY_HUB_REFRESH_CRON"
+DEFAULT_HUB_REFRESH_CRON = "0 3 * * *"  # daily incremental refresh
+HUB_RECONCILE_CRON_ENV = "OBSERVATORY_HUB_RECONCILE_CRON"
+DEFAULT_HUB_RECONCILE_CRON = "0 4 * * 0"  # weekly full reconcile (Sundays)
+WATERMARK_MARGIN_ENV = "OBSERVATORY_WATERMARK_MARGIN_MINUTES"  # incremental: re-fetch this far behind the watermark
+DEFAULT_WATERMARK_MARGIN_MINUTES = 30
+LEADERBOARD_POLL_ENV = "OBSERVATORY_LEADERBOARD_POLL_SECONDS"
+DEFAULT_LEADERBOARD_POLL_SECONDS = 3600
+
 LEADERBOARD_REPO_ID = "open-llm-leaderboard/contents"
 LEADERBOARD_FILENAME = "data/train-00000-of-00001.parquet"
 
@@ -41,3 +52,37 @@ def cache_dir() -> Path:
     if value:
         return Path(value).expanduser().resolve()
     return warehouse_path().parent / "hub_cache"
+
+
+def hub_refresh_cron() -> str:
+    return os.environ.get(HUB_REFRESH_CRON_ENV) or DEFAULT_HUB_REFRESH_CRON
+
+
+def hub_reconcile_cron() -> str:
+    return os.environ.get(HUB_RECONCILE_CRON_ENV) or DEFAULT_HUB_RECONCILE_CRON
+
+
+def watermark_margin_minutes() -> int:
+    value = os.environ.get(WATERMARK_MARGIN_ENV)
+    if not value:
+        return DEFAULT_WATERMARK_MARGIN_MINUTES
+    try:
+        minutes = int(value)
+    except ValueError:
+        raise ValueError(f"{WATERMARK_MARGIN_ENV}={value!r} is not a whole number of minutes") from None
+    if minutes < 0:
+        raise ValueError(f"{WATERMARK_MARGIN_ENV}={value!r} must not be negative")
+    return minutes
+
+
+def leaderboard_poll_seconds() -> int:
+    value = os.environ.get(LEADERBOARD_POLL_ENV)
+    if not value:
+        return DEFAULT_LEADERBOARD_POLL_SECONDS
+    try:
+        seconds = int(value)
+    except ValueError:
+        raise ValueError(f"{LEADERBOARD_POLL_ENV}={value!r} is not a whole number of seconds") from None
+    if seconds < 30:
+        raise ValueError(f"{LEADERBOARD_POLL_ENV}={value!r}: poll at most every 30 seconds")
+    return seconds

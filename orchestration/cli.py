@@ -45,11 +45,24 @@ def _manifest_stale(project_dir: Path, manifest: Path) -> bool:
     return (project_dir / "dbt_project.yml").stat().st_mtime > built
 
 
+INSTANCE_TEMPLATE = Path(__file__).with_name("dagster.yaml")
+
+
 def _dagster_home(warehouse: Path) -> Path:
+    """$DAGSTER_HOME (default: beside the warehouse), with the project's dagster.yaml when it has none."""
     home = os.environ.get("DAGSTER_HOME")
-    path = Path(home) if home else warehouse.parent / "dagster_home"
+    path = (Path(home) if home else warehouse.parent / "dagster_home").resolve()
+    ensure_dagster_home(path)
+    return path
+
+
+def ensure_dagster_home(path: Path) -> None:
     path.mkdir(parents=True, exist_ok=True)
-    return path.resolve()
+    target = path / "dagster.yaml"
+    if not target.exists():
+        partial = path / f"dagster.yaml.{os.getpid()}.partial"
+        partial.write_text(INSTANCE_TEMPLATE.read_text())
+        partial.replace(target)
 
 
 def run_demo(hub_dump: Path | None, leaderboard_archive: Path | None, warehouse: Path,
@@ -90,7 +103,12 @@ def run_demo(hub_dump: Path | None, leaderboard_archive: Path | None, warehouse:
         os.environ[config.HUB_ENDPOINT_ENV] = hub.endpoint
         print(f"Hub stand-in serving {hub_dump} at {hub.endpoint}", flush=True)
         job = defs.resolve_job_def("refresh_everything")
-        with dg.DagsterInstance.get() as instance:
+        from ingestion.warehouse_lock import warehouse_write_lock
+
+        # two demos starting at once must not both create the instance's storage
+        with warehouse_write_lock(warehouse, "observatory demo (opening the Dagster instance)", on_wait=_say):
+            instance = dg.DagsterInstance.get()
+        with instance:
             result = job.execute_in_process(
                 instance=instance, raise_on_error=False,
                 run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
@@ -127,7 +145,11 @@ def report_checks(result) -> None:
 def mart_row_counts(warehouse: Path) -> dict[str, int]:
     import duckdb
 
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    from ingestion.warehouse_lock import warehouse_write_lock
+
+    # a read-only connection cannot open while another process writes: wait for the writer
+    with warehouse_write_lock(warehouse, "observatory demo (row counts)", on_wait=_say), \
+            duckdb.connect(str(warehouse), read_only=True) as con:
         names = [r[0] for r in con.execute(
             "select table_name from information_schema.tables where table_schema = ? order by table_name",
             [MARTS_SCHEMA]).fetchall()]
@@ -137,13 +159,20 @@ def mart_row_counts(warehouse: Path) -> dict[str, int]:
 def run_sql(query: str, warehouse: Path) -> None:
     import duckdb
 
+    from ingestion.warehouse_lock import warehouse_write_lock
+
     if not Path(warehouse).is_file():
         raise SystemExit(f"error: no warehouse at {warehouse} (run `make demo` first)")
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with warehouse_write_lock(warehouse, "observatory sql", on_wait=_say), \
+            duckdb.connect(str(warehouse), read_only=True) as con:
         try:
             con.sql(query).show(max_width=200)
         except duckdb.Error as exc:
             raise SystemExit(f"error: {exc}") from None
+
+
+def _say(message: str) -> None:
+    print(message, flush=True)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -34,17 +34,19 @@ def observatory_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResourc
     good tables stay as they were; warnings are recorded. Every test verdict is appended to
     quality.check_results, next to the verdicts of the Great Expectations checks.
     """
-    invocation = dbt.cli(["build"], context=context, raise_on_error=False)
-    yield from invocation.stream()
-    try:
-        results = test_verdicts(invocation.get_artifact("run_results.json"), invocation.get_artifact("manifest.json"))
-    except FileNotFoundError:  # dbt failed before it ran anything
-        results = []
-    if results:
-        from orchestration.expectations import record_dbt_results
+    with warehouse.write_lock(context):  # dbt writes the same DuckDB file: one writer at a time
+        invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+        yield from invocation.stream()
+        try:
+            results = test_verdicts(invocation.get_artifact("run_results.json"),
+                                    invocation.get_artifact("manifest.json"))
+        except FileNotFoundError:  # dbt failed before it ran anything
+            results = []
+        if results:
+            from orchestration.expectations import record_dbt_results
 
-        with warehouse.connect() as con:
-            record_dbt_results(con, results, context.run.run_id)
+            with warehouse.connect(context) as con:
+                record_dbt_results(con, results, context.run.run_id)
     if not invocation.is_successful():
         failed = [f"{r['check_name']} on {r['asset']} ({r['failing_rows']} failing rows)" for r in results
                   if not r["passed"] and r["severity"] == "ERROR"]

@@ -10,8 +10,10 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 
 from orchestration import hub, leaderboard
+from orchestration.freshness import freshness_checks, freshness_sensor
 from orchestration.dbt import dbt_project, observatory_dbt_models
 from orchestration.dbt_paths import dbt_executable
+from orchestration.reliability import alert_on_permanent_failure
 from orchestration.resources import HubResource, LeaderboardArchiveResource, QualityResource, WarehouseResource
 
 raw_assets = dg.load_assets_from_modules([hub, leaderboard])
@@ -31,6 +33,7 @@ quarantine = dg.AssetSpec(
 refresh_everything = dg.define_asset_job(
     "refresh_everything",
     selection=dg.AssetSelection.all(),
+    hooks={alert_on_permanent_failure},
     description="Fetch from the Hub and the leaderboard, then build every dbt model and run its tests.",
 )
 
@@ -47,8 +50,10 @@ def build_resources() -> dict:
 
 defs = dg.Definitions(
     assets=[*raw_assets, quarantine, observatory_dbt_models],
-    asset_checks=raw_checks,
-    jobs=[refresh_everything],
+    asset_checks=[*raw_checks, *freshness_checks],
+    jobs=[refresh_everything, hub.hub_refresh_job, leaderboard.leaderboard_refresh_job],
+    schedules=[hub.hub_incremental_refresh, hub.hub_full_reconcile],
+    sensors=[leaderboard.leaderboard_revision_sensor, freshness_sensor],
     resources=build_resources(),
     # One process per run: every writer to the single DuckDB file runs one after another.
     executor=dg.in_process_executor,

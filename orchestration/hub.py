@@ -1,10 +1,12 @@
-"""Hub models: the raw landing asset."""
+"""Hub models: the raw landing asset, its checks, and the schedules that refresh it."""
 
 import sys
 
 import dagster as dg
 
+from ingestion import config as settings
 from ingestion.loads import LEADERBOARD_SCOPE, load_hub_models, load_leaderboard_models_and_ancestors
+from orchestration.reliability import alert_on_permanent_failure, fail_fast, step_retry_policy
 from orchestration.resources import WAREHOUSE_POOL, HubResource, QualityResource, WarehouseResource
 
 
@@ -43,6 +45,7 @@ class HubModelsConfig(dg.Config):
         ),
     ],
     pool=WAREHOUSE_POOL,
+    retry_policy=step_retry_policy(),
 )
 def hub_models(context: dg.AssetExecutionContext, config: HubModelsConfig, warehouse: WarehouseResource,
                hub: HubResource):
@@ -51,8 +54,8 @@ def hub_models(context: dg.AssetExecutionContext, config: HubModelsConfig, wareh
     client = hub.client()
     if hub.scope not in ("all", LEADERBOARD_SCOPE):
         raise dg.Failure(f"unknown Hub scope {hub.scope!r}: use 'all' (with an optional pipeline_tag) "
-                         f"or '{LEADERBOARD_SCOPE}'")
-    with warehouse.connect() as con:
+                         f"or '{LEADERBOARD_SCOPE}'", allow_retries=False)
+    with fail_fast(), warehouse.connect(context) as con:
         if hub.scope == LEADERBOARD_SCOPE:
             result = load_leaderboard_models_and_ancestors(con, client, progress=context.log.info)
         else:
@@ -112,7 +115,7 @@ def hub_models_expectations(context: dg.AssetCheckExecutionContext, warehouse: W
     )
 
     run_id = context.op_execution_context.run_id
-    with warehouse.connect() as con:
+    with warehouse.connect(context) as con:
         crawls = con.execute("""select crawl_id, coalesce(duplicate_records, 0) from raw.hub_crawls
                                 where status = 'complete' and verified_at is null order by finished_at""").fetchall()
         crawl_ids = [c for c, _ in crawls]
@@ -148,7 +151,7 @@ def hub_models_volume(context: dg.AssetCheckExecutionContext, warehouse: Warehou
                       quality: QualityResource):
     from orchestration.expectations import check_result, record_results, volume_rule
 
-    with warehouse.connect() as con:
+    with warehouse.connect(context) as con:
         rows = con.execute("""select records from raw.hub_crawls
                               where status = 'complete' and mode = 'full'
                                 and scope = (select scope from raw.hub_crawls where status = 'complete'
@@ -160,3 +163,54 @@ def hub_models_volume(context: dg.AssetCheckExecutionContext, warehouse: Warehou
         record_results(con, "raw/hub_models", "hub_models_volume", results, context.op_execution_context.run_id,
                        batch="latest full crawl")
     return check_result(results, {"previous_full_crawl": previous or 0, "latest_full_crawl": current})
+
+
+# -- automatic refreshes -----------------------------------------------------------------------
+
+HUB_ASSETS = dg.AssetSelection.assets(["raw", "hub_models"], ["raw", "hub_model_removals"])
+
+hub_refresh_job = dg.define_asset_job(
+    "hub_refresh",
+    hooks={alert_on_permanent_failure},
+    selection=HUB_ASSETS.downstream(),
+    description="Fetch from the Hub (mode from the run config: incremental or full), then rebuild every "
+                "dbt model downstream, with every check.",
+)
+
+
+def _hub_run_request(mode: str, context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
+    # read at tick time, so that a changed margin applies without reloading the code location
+    margin = settings.watermark_margin_minutes()
+    return dg.RunRequest(
+        run_config={"ops": {"hub_models": {"config": {"mode": mode, "watermark_margin_minutes": margin}}}},
+        tags={"refresh": mode, "scheduled_for": context.scheduled_execution_time.isoformat()
+              if context.scheduled_execution_time else ""},
+    )
+
+
+@dg.schedule(
+    name="hub_incremental_refresh",
+    job=hub_refresh_job,
+    cron_schedule=settings.hub_refresh_cron(),
+    execution_timezone="UTC",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+    description=f"Only models modified since the last complete crawl started (minus "
+                f"${settings.WATERMARK_MARGIN_ENV}, default {settings.DEFAULT_WATERMARK_MARGIN_MINUTES} min). Cadence: "
+                f"${settings.HUB_REFRESH_CRON_ENV} (default '{settings.DEFAULT_HUB_REFRESH_CRON}', daily).",
+)
+def hub_incremental_refresh(context: dg.ScheduleEvaluationContext):
+    return _hub_run_request("incremental", context)
+
+
+@dg.schedule(
+    name="hub_full_reconcile",
+    job=hub_refresh_job,
+    cron_schedule=settings.hub_reconcile_cron(),
+    execution_timezone="UTC",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+    description=f"The whole scope: refreshes likes and downloads (they change without a commit) and "
+                f"records deleted and renamed models. Cadence: ${settings.HUB_RECONCILE_CRON_ENV} "
+                f"(default '{settings.DEFAULT_HUB_RECONCILE_CRON}', weekly).",
+)
+def hub_full_reconcile(context: dg.ScheduleEvaluationContext):
+    return _hub_run_request("full", context)

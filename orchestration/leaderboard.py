@@ -2,7 +2,9 @@
 
 import dagster as dg
 
+from ingestion import config
 from ingestion.loads import load_leaderboard_archive, load_leaderboard_from_hub
+from orchestration.reliability import alert_on_permanent_failure, fail_fast, step_retry_policy
 from orchestration.resources import (
     WAREHOUSE_POOL,
     HubResource,
@@ -17,6 +19,7 @@ from orchestration.resources import (
     kinds={"python", "duckdb"},
     owners=["team:data-engineering"],
     pool=WAREHOUSE_POOL,
+    retry_policy=step_retry_policy(),
     description=(
         "The leaderboard v2 `contents` dataset, downloaded from the Hub at its current revision and "
         "normalised to the landing schema (every original column kept). A revision already loaded is skipped."
@@ -25,7 +28,7 @@ from orchestration.resources import (
 def leaderboard_hub_results(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
                             hub: HubResource) -> dg.MaterializeResult:
     client = hub.client()
-    with warehouse.connect() as con:
+    with fail_fast(), warehouse.connect(context) as con:
         result = load_leaderboard_from_hub(con, client, hub.cache_dir(), progress=context.log.info)
         total = con.execute("select count(*) from raw.leaderboard_hub_results").fetchone()[0]
     return dg.MaterializeResult(metadata={
@@ -42,6 +45,7 @@ def leaderboard_hub_results(context: dg.AssetExecutionContext, warehouse: Wareho
     kinds={"python", "duckdb"},
     owners=["team:data-engineering"],
     pool=WAREHOUSE_POOL,
+    retry_policy=step_retry_policy(),
     description=(
         "Archived leaderboard CSV exports (v1 and every v2 schema) from the configured folder, one "
         "snapshot per file date, normalised to the landing schema. Without a folder nothing is imported."
@@ -50,7 +54,7 @@ def leaderboard_hub_results(context: dg.AssetExecutionContext, warehouse: Wareho
 def leaderboard_archive_results(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
                                 leaderboard_archive: LeaderboardArchiveResource) -> dg.MaterializeResult:
     folder = leaderboard_archive.resolved_folder()
-    with warehouse.connect() as con:
+    with fail_fast(), warehouse.connect(context) as con:
         if folder is None:
             context.log.info("no leaderboard archive folder configured (OBSERVATORY_LEADERBOARD_ARCHIVE): "
                              "nothing imported")
@@ -81,7 +85,7 @@ def _leaderboard_expectations(context, warehouse: WarehouseResource, table: str)
 
     run_id = context.op_execution_context.run_id
     asset = f"raw/{table}"
-    with warehouse.connect() as con:
+    with warehouse.connect(context) as con:
         sources = [r[0] for r in con.execute(f"select distinct source_name from raw.{table} order by 1").fetchall()]
         frame = con.execute(LEADERBOARD_FRAME_SQL.format(table=table), [sources]).df()
         results = run_suite(frame, leaderboard_rules(), table, LEADERBOARD_KEYS)
@@ -122,7 +126,7 @@ def leaderboard_archive_drift(context: dg.AssetCheckExecutionContext, warehouse:
                               quality: QualityResource):
     from orchestration.expectations import RuleResult, check_result, record_results, volume_rule
 
-    with warehouse.connect() as con:
+    with warehouse.connect(context) as con:
         snapshots = con.execute("""
             select leaderboard_version, snapshot_date, count(*) as n_rows,
                    list_sort(json_keys(any_value(original_record))) as columns
@@ -147,3 +151,32 @@ def leaderboard_archive_drift(context: dg.AssetCheckExecutionContext, warehouse:
         record_results(con, "raw/leaderboard_archive_results", "leaderboard_archive_drift", results,
                        context.op_execution_context.run_id, batch="latest two snapshots per version")
     return check_result(results, {f"{v}_latest_snapshots": d for v, d in details.items()})
+
+
+# -- automatic refresh: a new revision of the leaderboard dataset -------------------------------
+
+leaderboard_refresh_job = dg.define_asset_job(
+    "leaderboard_refresh",
+    hooks={alert_on_permanent_failure},
+    selection=dg.AssetSelection.assets(["raw", "leaderboard_hub_results"]).downstream(),
+    description="Land the leaderboard dataset's new revision, then rebuild only the dbt models that depend on it.",
+)
+
+
+@dg.sensor(
+    job=leaderboard_refresh_job,
+    minimum_interval_seconds=config.leaderboard_poll_seconds(),
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description=f"Asks the Hub for the current revision of {config.LEADERBOARD_REPO_ID} and, when it is new, "
+                f"runs the leaderboard assets and what depends on them (one run per revision). Poll interval: "
+                f"${config.LEADERBOARD_POLL_ENV} (default {config.DEFAULT_LEADERBOARD_POLL_SECONDS} s).",
+)
+def leaderboard_revision_sensor(context: dg.SensorEvaluationContext, hub: HubResource):
+    revision, modified = hub.client().dataset_revision(config.LEADERBOARD_REPO_ID)
+    if revision == context.cursor:
+        return dg.SkipReason(f"{config.LEADERBOARD_REPO_ID} is still at {revision[:12]}")
+    context.update_cursor(revision)
+    return dg.RunRequest(
+        run_key=f"leaderboard-{revision}",
+        tags={"leaderboard_revision": revision, "refresh": "leaderboard"},
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
@@ -10,6 +12,7 @@ import duckdb
 from ingestion import config
 from ingestion.hub import HubClient
 from ingestion.landing import connect
+from ingestion.warehouse_lock import warehouse_write_lock
 
 # Every writer to the DuckDB file runs in this pool (one slot): DuckDB allows one writing process.
 WAREHOUSE_POOL = "duckdb_warehouse"
@@ -24,8 +27,26 @@ class WarehouseResource(dg.ConfigurableResource):
     def resolved_path(self) -> Path:
         return Path(self.path).expanduser().resolve() if self.path else config.warehouse_path()
 
-    def connect(self) -> duckdb.DuckDBPyConnection:
-        return connect(self.resolved_path(), memory_limit=self.memory_limit)
+    @contextmanager
+    def connect(self, context=None) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection for the block, holding the warehouse write lock (see ``write_lock``)."""
+        with self.write_lock(context):
+            con = connect(self.resolved_path(), memory_limit=self.memory_limit)
+            try:
+                yield con
+            finally:
+                con.close()
+
+    @contextmanager
+    def write_lock(self, context=None) -> Iterator[float]:
+        """Serialise writers across runs and processes: wait (and say so in the run log) while another
+        run writes. ``context`` is the step's context (for the log and the holder's name)."""
+        log = getattr(context, "log", None)
+        holder = _holder(context)
+        with warehouse_write_lock(self.resolved_path(), holder, on_wait=log.warning if log else None) as waited:
+            if waited >= 1 and log:
+                log.warning(f"waited {waited:.1f} s for the warehouse write lock; writing now")
+            yield waited
 
 
 class HubResource(dg.ConfigurableResource):
@@ -69,3 +90,14 @@ class QualityResource(dg.ConfigurableResource):
     max_row_drop: float = 0.2              # a snapshot may lose at most this share of the previous one's rows
     volume_severity: str = "ERROR"          # ERROR blocks downstream assets; WARN records only
     schema_change_severity: str = "WARN"
+
+
+def _holder(context) -> str:
+    if context is None:
+        return ""
+    try:
+        run_id = context.run.run_id
+        step = context.op_execution_context.op.name if hasattr(context, "op_execution_context") else ""
+    except Exception:  # noqa: BLE001 - only a label
+        return ""
+    return f"run {run_id[:8]} step {step}".strip()

@@ -78,3 +78,21 @@ def walk_first_parents(records: list[dict]):
         return model_id, depth
 
     return walk
+
+
+def mart_fingerprint(warehouse: Path) -> dict:
+    """Row count and an order-independent hash of every mart. Floating-point columns are rounded to
+    8 decimals first: parallel aggregation may sum in another order and differ in the last bit."""
+    import duckdb
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        marts = [t for (t,) in con.execute("select table_name from information_schema.tables "
+                                           "where table_schema = 'marts' order by 1").fetchall()]
+        prints = {}
+        for table in marts:
+            columns = con.execute("select column_name, data_type from information_schema.columns "
+                                  "where table_schema = 'marts' and table_name = ? order by ordinal_position",
+                                  [table]).fetchall()
+            cells = ", ".join(f'round("{c}", 8)' if t in ("DOUBLE", "FLOAT") else f'"{c}"' for c, t in columns)
+            prints[table] = con.execute(f"select count(*), sum(hash(({cells}))) from marts.{table}").fetchone()
+        return prints

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, mart_fingerprint
 from tests.integration.test_pipeline import run_demo
 
 pytestmark = pytest.mark.integration
@@ -25,11 +25,7 @@ def demo_may_fail(*args: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=900)
 
 
-def fingerprint(warehouse: Path) -> dict:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        marts = [t for (t,) in con.execute("select table_name from information_schema.tables "
-                                           "where table_schema = 'marts' order by 1").fetchall()]
-        return {t: con.execute(f"select count(*), sum(hash(x)) from marts.{t} as x").fetchone() for t in marts}
+fingerprint = mart_fingerprint
 
 
 def failed_rules(warehouse: Path) -> set[tuple[str, str]]:

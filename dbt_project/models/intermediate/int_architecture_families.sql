@@ -19,7 +19,7 @@ matches as (
     select
         r.raw_value,
         r.reduced_value,
-        arg_max(f.architecture_family, length(f.raw_prefix)) as architecture_family
+        arg_max(f.architecture_family, (length(f.raw_prefix), f.raw_prefix)) as architecture_family
     from reduced as r
     left join {{ ref('architecture_families') }} as f
         on starts_with(r.reduced_value, f.raw_prefix)

@@ -9,7 +9,7 @@ with hub_parents as (
 ),
 
 declared as (
-    select model_id, arg_max(declared_base_model, snapshot_date) as leaderboard_base_model
+    select model_id, arg_max(declared_base_model, (snapshot_date, declared_base_model)) as leaderboard_base_model
     from {{ ref('stg_leaderboard__results') }}
     where leaderboard_version = 'v2' and declared_base_model is not null
     group by model_id

@@ -51,7 +51,7 @@ hub_edges as (
 leaderboard_declared as (
     select
         model_id,
-        arg_max(declared_base_model, snapshot_date) as parent_model_id
+        arg_max(declared_base_model, (snapshot_date, declared_base_model)) as parent_model_id
     from leaderboard_results
     where leaderboard_version = 'v2' and declared_base_model is not null
     group by model_id

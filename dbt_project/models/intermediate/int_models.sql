@@ -15,9 +15,9 @@ leaderboard as (
         model_id,
         min(upload_date) as first_upload_date,
         min(submission_date) as first_submission_date,
-        arg_max(architecture, snapshot_date) filter (where architecture is not null) as leaderboard_architecture,
+        arg_max(architecture, (snapshot_date, architecture)) filter (where architecture is not null) as leaderboard_architecture,
         max(params_b) as leaderboard_params_b,
-        arg_max(hub_license, snapshot_date) filter (where hub_license is not null) as leaderboard_license
+        arg_max(hub_license, (snapshot_date, hub_license)) filter (where hub_license is not null) as leaderboard_license
     from {{ ref('stg_leaderboard__results') }}
     group by model_id
 ),

@@ -24,7 +24,7 @@ select
     population,
     base_model_id,
     any_value(base_score) as base_score,
-    arg_max(derivative_id, derivative_score) as best_derivative_id,
+    arg_max(derivative_id, (derivative_score, derivative_id)) as best_derivative_id,
     max(derivative_score) as best_derivative_score,
     100 * (max(derivative_score) - any_value(base_score)) / nullif(any_value(base_score), 0) as improvement_pct,
     count(distinct derivative_id) as n_derivatives

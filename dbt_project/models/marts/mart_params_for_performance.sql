@@ -21,7 +21,7 @@ months as (
 
 reached as (
     select s.population, t.score_threshold, s.month,
-           min(s.params_b) as min_params_b, arg_min(s.model_id, s.params_b) as model_id
+           min(s.params_b) as min_params_b, arg_min(s.model_id, (s.params_b, s.model_id)) as model_id  -- ties: first id
     from scored as s
     join thresholds as t on s.best_score >= t.score_threshold
     group by all
@@ -40,7 +40,7 @@ running as (
         score_threshold,
         month,
         min(min_params_b) over w as min_params_b,
-        arg_min(model_id, min_params_b) over w as model_id
+        arg_min(model_id, (min_params_b, model_id)) over w as model_id
     from grid
     window w as (partition by population, score_threshold order by month
                  rows between unbounded preceding and current row)

@@ -10,7 +10,7 @@ select
     size_bucket,
     any_value(size_bucket_order) as size_bucket_order,
     count(*) as n_models,
-    arg_max(model_id, best_score) filter (where best_score is not null) as best_model_id,
+    arg_max(model_id, (best_score, model_id)) filter (where best_score is not null) as best_model_id,
     max(best_score) as best_avg_score
 from members
 group by population, architecture_family, size_bucket

@@ -1,0 +1,170 @@
+"""The pipeline refreshes itself: three simulated days of Hub changes and a new leaderboard revision,
+driven by ticking the real schedules and sensor. Each run fetches only what changed, and the marts
+end up equal to a rebuild from scratch on the same inputs."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pandas as pd
+import pytest
+
+from ingestion.config import LEADERBOARD_FILENAME, LEADERBOARD_REPO_ID
+from ingestion.fake_hub import FakeHub
+from ingestion.synthetic import write_hub_dump
+from tests.conftest import mart_fingerprint as fingerprint
+
+pytestmark = pytest.mark.integration
+
+
+def iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+def latest_crawl(warehouse: Path) -> dict:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        row = con.execute("select mode, records, new_models, changed_models, removed_models from raw.hub_crawls "
+                          "where status = 'complete' order by finished_at desc limit 1").fetchone()
+    return dict(zip(["mode", "records", "new", "changed", "removed"], row, strict=True))
+
+
+class Pipeline:
+    """The real Definitions, run in this process against one warehouse and one Dagster instance."""
+
+    def __init__(self, warehouse: Path, instance: dg.DagsterInstance, monkeypatch):
+        from orchestration.definitions import defs
+
+        self.defs, self.instance, self.warehouse = defs, instance, warehouse
+        monkeypatch.setenv("OBSERVATORY_WAREHOUSE", str(warehouse))
+        monkeypatch.delenv("OBSERVATORY_LEADERBOARD_ARCHIVE", raising=False)
+        self.sensor_cursor: str | None = None
+
+    def run(self, job_name: str, run_config: dict | None = None, tags: dict | None = None, only=None):
+        result = self.defs.resolve_job_def(job_name).execute_in_process(
+            run_config=run_config or {}, instance=self.instance, tags=tags, raise_on_error=False,
+            asset_selection=only)
+        assert result.success, [e.message for e in result.all_events if e.is_failure][:3]
+        return result
+
+    def tick_schedule(self, name: str, at: datetime):
+        schedule = self.defs.resolve_schedule_def(name)
+        context = dg.build_schedule_context(instance=self.instance, scheduled_execution_time=at)
+        (request,) = schedule.evaluate_tick(context).run_requests
+        return self.run(schedule.job_name, request.run_config, request.tags)
+
+    def tick_sensor(self, name: str) -> int:
+        sensor = self.defs.resolve_sensor_def(name)
+        context = dg.build_sensor_context(instance=self.instance, cursor=self.sensor_cursor,
+                                          resources={"hub": self.defs.resources["hub"]})
+        data = sensor.evaluate_tick(context)
+        self.sensor_cursor = data.cursor
+        for request in data.run_requests or []:
+            self.run(sensor.job_name, request.run_config, request.tags)
+        return len(data.run_requests or [])
+
+
+def new_leaderboard_revision(dump: Path, model_id: str, moment: datetime) -> None:
+    """The leaderboard publishes a new evaluation: a new parquet, hence a new dataset revision."""
+    path = dump / "datasets" / LEADERBOARD_REPO_ID / LEADERBOARD_FILENAME
+    frame = pd.read_parquet(path)
+    row = frame.iloc[[0]].copy()
+    row["fullname"] = model_id
+    row["eval_name"] = model_id.replace("/", "_") + "_bfloat16"
+    row["Model"] = f'<a href="https://huggingface.co/{model_id}">{model_id}</a>'
+    row["Average ⬆️"] = float(frame["Average ⬆️"].max()) + 1.0
+    row["Submission Date"] = moment.date().isoformat()
+    pd.concat([frame, row], ignore_index=True).to_parquet(path)
+
+
+@pytest.fixture()
+def world(tmp_path):
+    """A generated Hub (1,000 models) served by the stand-in; the revision-1 leaderboard kept aside."""
+    dump = tmp_path / "hub_dump"
+    write_hub_dump(dump, n_models=1000, seed=11)
+    first_revision = tmp_path / "leaderboard_revision_1.parquet"
+    shutil.copy2(dump / "datasets" / LEADERBOARD_REPO_ID / LEADERBOARD_FILENAME, first_revision)
+    return dump, first_revision
+
+
+def test_three_days_of_changes_refresh_incrementally_and_match_a_rebuild(world, tmp_path, monkeypatch,
+                                                                         dbt_manifest):
+    dump, first_revision = world
+    warehouse = tmp_path / "scheduled.duckdb"
+    now = datetime.now(timezone.utc)
+    with FakeHub(dump) as hub, dg.instance_for_test() as instance:
+        monkeypatch.setenv("OBSERVATORY_HUB_ENDPOINT", hub.endpoint)
+        monkeypatch.setenv("OBSERVATORY_CACHE_DIR", str(tmp_path / "cache"))
+        # the simulated days pass in minutes: no safety margin behind the watermark
+        monkeypatch.setenv("OBSERVATORY_WATERMARK_MARGIN_MINUTES", "0")
+        pipeline = Pipeline(warehouse, instance, monkeypatch)
+        hub_dump = hub.dump
+        models = list(hub_dump.models)
+        parents = {t.split(":")[-1] for m in models for t in m.get("tags", []) if t.startswith("base_model:")}
+        on_leaderboard = set(pd.read_parquet(first_revision)["fullname"])
+        leaves = [m for m in models if m["id"] not in parents and m["id"] not in on_leaderboard]
+
+        # day 0: the first build, and the sensor sees the leaderboard's current revision
+        pipeline.run("refresh_everything")
+        assert latest_crawl(warehouse)["mode"] == "full"
+        assert pipeline.tick_sensor("leaderboard_revision_sensor") == 1, "the first revision is news"
+        assert pipeline.tick_sensor("leaderboard_revision_sensor") == 0, "the same revision is not"
+
+        # day 1: three new models (one fine-tuned from an existing model), two edited
+        base = models[0]["id"]
+        for i in range(3):
+            record = json.loads(json.dumps(leaves[i]))
+            record.pop("_id", None)
+            record["id"] = f"newcomer/model-{i}"
+            record["createdAt"] = record["lastModified"] = iso(datetime.now(timezone.utc))
+            record["tags"] = [t for t in record.get("tags", []) if not t.startswith("base_model:")]
+            if i == 0:
+                record["tags"] += [f"base_model:{base}", f"base_model:finetune:{base}"]
+            hub_dump.put(record)
+        for m in leaves[10:12]:
+            hub_dump.put({**m, "downloads": m.get("downloads", 0) + 1000, "likes": 99,
+                          "lastModified": iso(datetime.now(timezone.utc))})
+        pipeline.tick_schedule("hub_incremental_refresh", now)
+        assert latest_crawl(warehouse) == {"mode": "incremental", "records": 5, "new": 3, "changed": 2,
+                                           "removed": 0}, "day 1 fetched only what changed"
+
+        # day 2: one more edit, and a model is deleted (an incremental listing cannot see deletions)
+        deleted = leaves[20]["id"]
+        hub_dump.remove(deleted)
+        hub_dump.put({**leaves[21], "likes": 7, "lastModified": iso(datetime.now(timezone.utc))})
+        pipeline.tick_schedule("hub_incremental_refresh", now + timedelta(days=1))
+        assert latest_crawl(warehouse) == {"mode": "incremental", "records": 1, "new": 0, "changed": 1,
+                                           "removed": 0}
+
+        # day 3: the weekly full reconcile notices the deletion; the leaderboard publishes a revision
+        pipeline.tick_schedule("hub_full_reconcile", now + timedelta(days=2))
+        crawl = latest_crawl(warehouse)
+        assert crawl["mode"] == "full" and crawl["removed"] == 1 and crawl["new"] == 0
+        new_leaderboard_revision(dump, "newcomer/model-0", now)
+        assert pipeline.tick_sensor("leaderboard_revision_sensor") == 1, "a new revision triggers one run"
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            assert con.execute("select count(distinct source_revision) from raw.leaderboard_hub_results"
+                               ).fetchone() == (2,)
+            assert con.execute("select count(*) from raw.hub_model_removals where model_id = ?",
+                               [deleted]).fetchone() == (1,)
+        scheduled = fingerprint(warehouse)
+
+        # the same inputs from scratch: revision 1 of the leaderboard, then the final state in one full build
+        current_revision = tmp_path / "leaderboard_revision_2.parquet"
+        parquet = dump / "datasets" / LEADERBOARD_REPO_ID / LEADERBOARD_FILENAME
+        shutil.copy2(parquet, current_revision)
+        scratch = tmp_path / "scratch.duckdb"
+        rebuild = Pipeline(scratch, instance, monkeypatch)
+        shutil.copy2(first_revision, parquet)
+        rebuild.run("refresh_everything", only=[dg.AssetKey(["raw", "leaderboard_hub_results"])])
+        shutil.copy2(current_revision, parquet)
+        rebuild.run("refresh_everything")
+        assert latest_crawl(scratch)["mode"] == "full"
+
+    rebuilt = fingerprint(scratch)
+    assert len(scheduled) == 13
+    assert scheduled == rebuilt, {k: (scheduled[k], rebuilt.get(k)) for k in scheduled if scheduled[k] != rebuilt.get(k)}

@@ -1,0 +1,112 @@
+"""The UI for real: the Dagster webserver, started headless on a local port, serves the whole asset
+graph (raw to marts, with dependencies), the checks, the schedules and the sensors over GraphQL."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.integration
+
+QUERY = """
+{
+  assetNodes {
+    assetKey { path }
+    groupName
+    dependencyKeys { path }
+    assetChecksOrError { ... on AssetChecks { checks { name blocking } } }
+  }
+  repositoriesOrError {
+    ... on RepositoryConnection { nodes { name schedules { name cronSchedule } sensors { name } } }
+  }
+}
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _graphql(port: int, query: str) -> dict:
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/graphql", data=json.dumps({"query": query}).encode(),
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        body = json.loads(response.read())
+    assert "errors" not in body, body["errors"]
+    return body["data"]
+
+
+@pytest.fixture(scope="module")
+def webserver(tmp_path_factory, dbt_manifest):
+    home = tmp_path_factory.mktemp("dagster_home")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OBSERVATORY_")}
+    env.update(DAGSTER_HOME=str(home), OBSERVATORY_WAREHOUSE=str(home / "w.duckdb"))
+    port = _free_port()
+    webserver_bin = Path(sys.executable).with_name("dagster-webserver")
+    log = (home / "webserver.log").open("w")
+    proc = subprocess.Popen([str(webserver_bin), "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(port)],
+                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/server_info", timeout=5):
+                    break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError("the webserver did not start:\n" + (home / "webserver.log").read_text()[-3000:])
+                time.sleep(1)
+        # the code location loads in the background: wait until it serves assets
+        while True:
+            data = _graphql(port, QUERY)
+            if data["assetNodes"] or time.monotonic() > deadline:
+                break
+            time.sleep(1)
+        yield data
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def test_the_asset_graph_is_served_from_raw_to_every_mart(webserver):
+    nodes = {"/".join(n["assetKey"]["path"]): n for n in webserver["assetNodes"]}
+    parents = {k: {"/".join(d["path"]) for d in n["dependencyKeys"]} for k, n in nodes.items()}
+    marts = {k for k, n in nodes.items() if n["groupName"] == "marts"}
+    assert len(marts) == 13
+
+    def reaches(key, target, seen=frozenset()):
+        return target in parents[key] or any(reaches(p, target, seen | {key}) for p in parents[key] - seen)
+
+    for mart in marts:
+        assert reaches(mart, "raw/hub_models"), f"{mart} is not connected to raw/hub_models in the UI"
+    assert reaches("marts/mart_performance_over_time", "raw/leaderboard_archive_results")
+    assert parents["staging/stg_hub__models"] >= {"raw/hub_models", "quality/quarantine"}
+
+
+def test_checks_schedules_and_sensors_are_served(webserver):
+    checks = {"/".join(n["assetKey"]["path"]): {c["name"]: c["blocking"] for c in n["assetChecksOrError"]["checks"]}
+              for n in webserver["assetNodes"] if n.get("assetChecksOrError")}
+    assert checks["raw/hub_models"]["hub_models_expectations"] is True
+    assert checks["raw/leaderboard_archive_results"]["leaderboard_archive_drift"] is True
+    assert any(name.startswith("unique") for name in checks["marts/mart_ecosystem_summary"]), "dbt tests"
+    assert "freshness_check" in checks["marts/mart_ecosystem_summary"]
+    (repo,) = webserver["repositoriesOrError"]["nodes"]
+    schedules = {s["name"]: s["cronSchedule"] for s in repo["schedules"]}
+    assert schedules == {"hub_incremental_refresh": "0 3 * * *", "hub_full_reconcile": "0 4 * * 0"}
+    assert {s["name"] for s in repo["sensors"]} >= {"leaderboard_revision_sensor", "mart_freshness_sensor"}
