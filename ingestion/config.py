@@ -63,26 +63,21 @@ def hub_reconcile_cron() -> str:
 
 
 def watermark_margin_minutes() -> int:
-    value = os.environ.get(WATERMARK_MARGIN_ENV)
-    if not value:
-        return DEFAULT_WATERMARK_MARGIN_MINUTES
-    try:
-        minutes = int(value)
-    except ValueError:
-        raise ValueError(f"{WATERMARK_MARGIN_ENV}={value!r} is not a whole number of minutes") from None
-    if minutes < 0:
-        raise ValueError(f"{WATERMARK_MARGIN_ENV}={value!r} must not be negative")
-    return minutes
+    return _int_env(WATERMARK_MARGIN_ENV, DEFAULT_WATERMARK_MARGIN_MINUTES, minimum=0, unit="minutes")
 
 
 def leaderboard_poll_seconds() -> int:
-    value = os.environ.get(LEADERBOARD_POLL_ENV)
+    return _int_env(LEADERBOARD_POLL_ENV, DEFAULT_LEADERBOARD_POLL_SECONDS, minimum=30, unit="seconds")
+
+
+def _int_env(name: str, default: int, *, minimum: int, unit: str) -> int:
+    value = os.environ.get(name)
     if not value:
-        return DEFAULT_LEADERBOARD_POLL_SECONDS
+        return default
     try:
-        seconds = int(value)
+        number = int(value)
     except ValueError:
-        raise ValueError(f"{LEADERBOARD_POLL_ENV}={value!r} is not a whole number of seconds") from None
-    if seconds < 30:
-        raise ValueError(f"{LEADERBOARD_POLL_ENV}={value!r}: poll at most every 30 seconds")
-    return seconds
+        raise ValueError(f"{name}={value!r} is not a whole number of {unit}") from None
+    if number < minimum:
+        raise ValueError(f"{name}={value!r}: must be at least {minimum} {unit}")
+    return number

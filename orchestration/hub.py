@@ -178,39 +178,29 @@ hub_refresh_job = dg.define_asset_job(
 )
 
 
-def _hub_run_request(mode: str, context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
-    # read at tick time, so that a changed margin applies without reloading the code location
-    margin = settings.watermark_margin_minutes()
-    return dg.RunRequest(
-        run_config={"ops": {"hub_models": {"config": {"mode": mode, "watermark_margin_minutes": margin}}}},
-        tags={"refresh": mode, "scheduled_for": context.scheduled_execution_time.isoformat()
-              if context.scheduled_execution_time else ""},
-    )
+def _hub_schedule(name: str, mode: str, cron: str, description: str) -> dg.ScheduleDefinition:
+    @dg.schedule(name=name, job=hub_refresh_job, cron_schedule=cron, execution_timezone="UTC",
+                 default_status=dg.DefaultScheduleStatus.RUNNING, description=description)
+    def _schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
+        # the margin is read at tick time, so that a change applies without reloading the code location
+        margin = settings.watermark_margin_minutes()
+        return dg.RunRequest(
+            run_config={"ops": {"hub_models": {"config": {"mode": mode, "watermark_margin_minutes": margin}}}},
+            tags={"refresh": mode, "scheduled_for": context.scheduled_execution_time.isoformat()
+                  if context.scheduled_execution_time else ""},
+        )
+
+    return _schedule
 
 
-@dg.schedule(
-    name="hub_incremental_refresh",
-    job=hub_refresh_job,
-    cron_schedule=settings.hub_refresh_cron(),
-    execution_timezone="UTC",
-    default_status=dg.DefaultScheduleStatus.RUNNING,
-    description=f"Only models modified since the last complete crawl started (minus "
-                f"${settings.WATERMARK_MARGIN_ENV}, default {settings.DEFAULT_WATERMARK_MARGIN_MINUTES} min). Cadence: "
-                f"${settings.HUB_REFRESH_CRON_ENV} (default '{settings.DEFAULT_HUB_REFRESH_CRON}', daily).",
-)
-def hub_incremental_refresh(context: dg.ScheduleEvaluationContext):
-    return _hub_run_request("incremental", context)
+hub_incremental_refresh = _hub_schedule(
+    "hub_incremental_refresh", "incremental", settings.hub_refresh_cron(),
+    f"Only models modified since the last complete crawl started (minus ${settings.WATERMARK_MARGIN_ENV}, "
+    f"default {settings.DEFAULT_WATERMARK_MARGIN_MINUTES} min). Cadence: ${settings.HUB_REFRESH_CRON_ENV} "
+    f"(default '{settings.DEFAULT_HUB_REFRESH_CRON}', daily).")
 
-
-@dg.schedule(
-    name="hub_full_reconcile",
-    job=hub_refresh_job,
-    cron_schedule=settings.hub_reconcile_cron(),
-    execution_timezone="UTC",
-    default_status=dg.DefaultScheduleStatus.RUNNING,
-    description=f"The whole scope: refreshes likes and downloads (they change without a commit) and "
-                f"records deleted and renamed models. Cadence: ${settings.HUB_RECONCILE_CRON_ENV} "
-                f"(default '{settings.DEFAULT_HUB_RECONCILE_CRON}', weekly).",
-)
-def hub_full_reconcile(context: dg.ScheduleEvaluationContext):
-    return _hub_run_request("full", context)
+hub_full_reconcile = _hub_schedule(
+    "hub_full_reconcile", "full", settings.hub_reconcile_cron(),
+    f"The whole scope: refreshes likes and downloads (they change without a commit) and records deleted and "
+    f"renamed models. Cadence: ${settings.HUB_RECONCILE_CRON_ENV} (default "
+    f"'{settings.DEFAULT_HUB_RECONCILE_CRON}', weekly).")
