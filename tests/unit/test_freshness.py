@@ -7,10 +7,13 @@ from datetime import timedelta
 
 import dagster as dg
 
-from orchestration.freshness import build_freshness_checks, mart_freshness_hours
+# orchestration.freshness loads the dbt manifest: imported inside the tests, after the dbt_manifest
+# fixture has prepared it (a clean checkout has none at collection time)
 
 
 def test_every_mart_declares_its_freshness(dbt_manifest):
+    from orchestration.freshness import mart_freshness_hours
+
     hours = mart_freshness_hours()
     marts = {k for k in hours if k.path[0] == "marts"}
     assert len(marts) == 13, sorted(k.to_user_string() for k in marts)
@@ -29,6 +32,8 @@ def _evaluate(checks, instance) -> dict[str, bool]:
 
 
 def test_a_stale_mart_fails_its_check_and_a_fresh_one_passes(dbt_manifest):
+    from orchestration.freshness import build_freshness_checks
+
     checks = build_freshness_checks()
     with dg.instance_for_test() as instance:
         before = _evaluate(checks, instance)
@@ -40,6 +45,8 @@ def test_a_stale_mart_fails_its_check_and_a_fresh_one_passes(dbt_manifest):
 
 
 def test_the_window_is_the_declared_one(dbt_manifest):
+    from orchestration.freshness import build_freshness_checks
+
     (check,) = [c for c in build_freshness_checks() if dg.AssetKey(["marts", "mart_ecosystem_summary"]) in
                 {k.asset_key for k in c.check_keys}]
     spec = next(iter(check.check_specs))
