@@ -373,8 +373,10 @@ def _dump(record) -> str:
         return repr(record)
 
 
-def replace_leaderboard_source(con: duckdb.DuckDBPyConnection, table: str, rows: pd.DataFrame) -> int:
-    """Replace every row of the sources in ``rows`` (by source_name) in one transaction."""
+def replace_leaderboard_source(con: duckdb.DuckDBPyConnection, table: str, rows: pd.DataFrame,
+                               snapshot_date: str | None = None) -> int:
+    """Replace every row of the sources in ``rows`` (by source_name) in one transaction; with
+    ``snapshot_date``, every row of that snapshot too (a re-run partition replaces it exactly)."""
     if table not in LEADERBOARD_TABLES:
         raise ValueError(f"unknown leaderboard table {table}")
     missing = [c for c in LANDING_COLUMNS if c not in rows.columns]
@@ -387,6 +389,8 @@ def replace_leaderboard_source(con: duckdb.DuckDBPyConnection, table: str, rows:
     try:
         con.register("_rows", frame)
         con.execute(f"delete from {RAW_SCHEMA}.{table} where source_name in (select unnest(?))", [sources])
+        if snapshot_date is not None:
+            con.execute(f"delete from {RAW_SCHEMA}.{table} where snapshot_date = ?", [snapshot_date])
         con.execute(f"insert into {RAW_SCHEMA}.{table} select * from _rows")
         con.unregister("_rows")
         con.execute("commit")

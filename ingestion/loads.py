@@ -27,7 +27,7 @@ from ingestion.landing import (
     loaded_revisions,
     replace_leaderboard_source,
 )
-from ingestion.leaderboard import archive_files, read_csv_export, read_hub_parquet
+from ingestion.leaderboard import archive_files, read_csv_export, read_hub_parquet, snapshot_date_from_name
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
@@ -221,12 +221,22 @@ def load_leaderboard_from_hub(con: duckdb.DuckDBPyConnection, client: HubClient,
     return LeaderboardLoadResult(revision, snap, n, skipped=False, files={filename: n})
 
 
-def load_leaderboard_archive(con: duckdb.DuckDBPyConnection, folder: Path,
-                             progress: Progress = _quiet) -> LeaderboardLoadResult:
-    """Import every dated CSV export of a folder, one snapshot per file (re-importing replaces a file's rows)."""
+def archive_snapshot_dates(folder: Path) -> list[str]:
+    """The snapshot dates (YYYY-MM-DD) of a folder's dated exports, oldest first: one partition each."""
+    return sorted({snapshot_date_from_name(p).isoformat() for p in archive_files(folder)})
+
+
+def load_leaderboard_archive(con: duckdb.DuckDBPyConnection, folder: Path, progress: Progress = _quiet,
+                             snapshot_date: str | None = None) -> LeaderboardLoadResult:
+    """Import the dated CSV exports of a folder, one snapshot per file date (all of them, or those of
+    ``snapshot_date``). Every file is read, and so validated, before any is landed: a bad file changes
+    nothing. Re-importing replaces the snapshot's rows exactly."""
     files = archive_files(folder)
+    if snapshot_date is not None:
+        files = [p for p in files if snapshot_date_from_name(p).isoformat() == snapshot_date]
+        if not files:
+            raise FileNotFoundError(f"no leaderboard export dated {snapshot_date} in {folder}")
     counts: dict[str, int] = {}
-    # Read (and so validate) every file before landing any: a bad file changes nothing.
     frames = []
     for k, path in enumerate(files, 1):
         frames.append(read_csv_export(path))
@@ -235,9 +245,10 @@ def load_leaderboard_archive(con: duckdb.DuckDBPyConnection, folder: Path,
         return LeaderboardLoadResult(None, None, 0, skipped=True)
     for path, frame in zip(files, frames, strict=True):
         counts[path.name] = len(frame)
-    # One transaction for the whole folder.
-    replace_leaderboard_source(con, "leaderboard_archive_results", pd.concat(frames, ignore_index=True))
-    return LeaderboardLoadResult(None, None, sum(counts.values()), skipped=False, files=counts)
+    # One transaction for everything read.
+    replace_leaderboard_source(con, "leaderboard_archive_results", pd.concat(frames, ignore_index=True),
+                               snapshot_date=snapshot_date)
+    return LeaderboardLoadResult(None, snapshot_date, sum(counts.values()), skipped=False, files=counts)
 
 
 LEADERBOARD_SCOPE = "leaderboard"

@@ -3,6 +3,7 @@
     observatory demo [--hub-dump DIR] [--leaderboard-archive DIR] [--warehouse PATH]
     observatory generate OUT [--models N] [--seed S]
     observatory serve-hub DIR [--port P]
+    observatory backfill-leaderboard FOLDER [--warehouse PATH]
     observatory manifest
     observatory sql QUERY [--warehouse PATH]
 
@@ -94,25 +95,18 @@ def run_demo(hub_dump: Path | None, leaderboard_archive: Path | None, warehouse:
     os.environ["DAGSTER_HOME"] = str(_dagster_home(warehouse))
     prepare_manifest()
 
-    import dagster as dg
-
     from orchestration.definitions import defs
 
     began = time.perf_counter()
+    if leaderboard_archive is not None:
+        with _instance(warehouse) as instance:
+            backfill_leaderboard_archive(defs, instance, leaderboard_archive)
     with FakeHub(hub_dump) as hub:
         os.environ[config.HUB_ENDPOINT_ENV] = hub.endpoint
         print(f"Hub stand-in serving {hub_dump} at {hub.endpoint}", flush=True)
         job = defs.resolve_job_def("refresh_everything")
-        from ingestion.warehouse_lock import warehouse_write_lock
-
-        # two demos starting at once must not both create the instance's storage
-        with warehouse_write_lock(warehouse, "observatory demo (opening the Dagster instance)", on_wait=_say):
-            instance = dg.DagsterInstance.get()
-        with instance:
-            result = job.execute_in_process(
-                instance=instance, raise_on_error=False,
-                run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
-            )
+        with _instance(warehouse) as instance:
+            result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=LOG_INFO)
     report_checks(result)
     if not result.success:
         failed = [e.step_key for e in result.all_events if e.is_step_failure]
@@ -127,6 +121,69 @@ def run_demo(hub_dump: Path | None, leaderboard_archive: Path | None, warehouse:
     print("  make dev                      # the Dagster UI over this warehouse, at http://127.0.0.1:3000")
     print(f"  observatory sql --warehouse {warehouse} 'from marts.mart_ecosystem_summary'")
     return rows
+
+
+LOG_INFO = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+
+
+def _instance(warehouse: Path):
+    """The Dagster instance of $DAGSTER_HOME, opened under the warehouse lock: two commands starting
+    at once must not both create its storage."""
+    import dagster as dg
+
+    from ingestion.warehouse_lock import warehouse_write_lock
+
+    with warehouse_write_lock(warehouse, "observatory (opening the Dagster instance)", on_wait=_say):
+        return dg.DagsterInstance.get()
+
+
+def backfill_leaderboard_archive(defs, instance, folder: Path) -> list[str]:
+    """One partition per snapshot date of the folder's exports, each landed and checked in its own run
+    (re-running a date replaces it exactly). Stops at the first snapshot that fails, naming it."""
+    from ingestion.leaderboard import LeaderboardSchemaError
+    from ingestion.loads import archive_snapshot_dates
+    from orchestration.leaderboard import leaderboard_snapshots
+
+    try:
+        dates = archive_snapshot_dates(folder)
+    except (LeaderboardSchemaError, FileNotFoundError) as exc:
+        raise SystemExit(f"error: {exc}") from None
+    known = set(instance.get_dynamic_partitions(leaderboard_snapshots.name))
+    new = [d for d in dates if d not in known]
+    if new:
+        instance.add_dynamic_partitions(leaderboard_snapshots.name, new)
+    print(f"leaderboard archive {folder}: {len(dates)} snapshots ({len(new)} new partitions)", flush=True)
+    job = defs.resolve_job_def("leaderboard_archive_load")
+    for k, snapshot in enumerate(dates, 1):
+        print(f"leaderboard archive: snapshot {snapshot} ({k}/{len(dates)})", flush=True)
+        result = job.execute_in_process(instance=instance, partition_key=snapshot, raise_on_error=False,
+                                        run_config=LOG_INFO)
+        report_checks(result)
+        if not result.success:
+            raise SystemExit(f"error: leaderboard archive snapshot {snapshot} failed; nothing downstream was "
+                             "rebuilt (see the log above)")
+    return dates
+
+
+def run_backfill(folder: Path, warehouse: Path) -> None:
+    """`observatory backfill-leaderboard`: every snapshot of a folder, then one build of the dbt models."""
+    warehouse = warehouse.expanduser().resolve()
+    folder = folder.expanduser().resolve()
+    os.environ[config.WAREHOUSE_ENV] = str(warehouse)
+    os.environ[config.LEADERBOARD_ARCHIVE_ENV] = str(folder)
+    os.environ["DAGSTER_HOME"] = str(_dagster_home(warehouse))
+    prepare_manifest()
+    from orchestration.definitions import defs
+
+    with _instance(warehouse) as instance:
+        backfill_leaderboard_archive(defs, instance, folder)
+        result = defs.resolve_job_def("build_models").execute_in_process(instance=instance, raise_on_error=False,
+                                                                        run_config=LOG_INFO)
+    report_checks(result)
+    if not result.success:
+        raise SystemExit("error: building the dbt models failed; see the log above")
+    for name, count in mart_row_counts(warehouse).items():
+        print(f"  {MARTS_SCHEMA}.{name}  {count} rows")
 
 
 def report_checks(result) -> None:
@@ -196,6 +253,13 @@ def main(argv: list[str] | None = None) -> None:
     serve.add_argument("dump", type=Path)
     serve.add_argument("--port", type=int, default=0)
 
+    backfill = sub.add_parser("backfill-leaderboard",
+                              help="land every snapshot of a folder of archived leaderboard exports (one partition "
+                                   "per file date), then rebuild the dbt models")
+    backfill.add_argument("folder", type=Path)
+    backfill.add_argument("--warehouse", type=Path,
+                          help=f"DuckDB file (default: ${config.WAREHOUSE_ENV} or {config.DEFAULT_WAREHOUSE})")
+
     sub.add_parser("manifest", help="prepare the dbt manifest the Dagster definitions load")
 
     sql = sub.add_parser("sql", help="run a read-only SQL query on the warehouse and print the result")
@@ -215,6 +279,8 @@ def main(argv: list[str] | None = None) -> None:
         from ingestion.fake_hub import main as serve_main
 
         serve_main([str(args.dump), "--port", str(args.port)])
+    elif args.command == "backfill-leaderboard":
+        run_backfill(args.folder, Path(args.warehouse or config.warehouse_path()))
     elif args.command == "manifest":
         print(prepare_manifest(force=True))
     elif args.command == "sql":

@@ -32,9 +32,17 @@ quarantine = dg.AssetSpec(
 
 refresh_everything = dg.define_asset_job(
     "refresh_everything",
-    selection=dg.AssetSelection.all(),
+    # the archived exports are partitions of their own, loaded by the leaderboard_archive_* jobs
+    selection=dg.AssetSelection.all() - leaderboard.ARCHIVE,
     hooks={alert_on_permanent_failure},
-    description="Fetch from the Hub and the leaderboard, then build every dbt model and run its tests.",
+    description="Fetch from the Hub and the leaderboard dataset, then build every dbt model and run its tests.",
+)
+
+build_models = dg.define_asset_job(
+    "build_models",
+    selection=dg.AssetSelection.assets(observatory_dbt_models),
+    hooks={alert_on_permanent_failure},
+    description="Build every dbt model and run its tests on what is landed (after a backfill, for instance).",
 )
 
 
@@ -51,9 +59,10 @@ def build_resources() -> dict:
 defs = dg.Definitions(
     assets=[*raw_assets, quarantine, observatory_dbt_models],
     asset_checks=[*raw_checks, *freshness_checks],
-    jobs=[refresh_everything, hub.hub_refresh_job, leaderboard.leaderboard_refresh_job],
+    jobs=[refresh_everything, build_models, hub.hub_refresh_job, leaderboard.leaderboard_refresh_job,
+          leaderboard.leaderboard_archive_load_job, leaderboard.leaderboard_archive_refresh_job],
     schedules=[hub.hub_incremental_refresh, hub.hub_full_reconcile],
-    sensors=[leaderboard.leaderboard_revision_sensor, freshness_sensor],
+    sensors=[leaderboard.leaderboard_revision_sensor, leaderboard.leaderboard_archive_sensor, freshness_sensor],
     resources=build_resources(),
     # One process per run: every writer to the single DuckDB file runs one after another.
     executor=dg.in_process_executor,

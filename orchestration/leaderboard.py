@@ -39,6 +39,11 @@ def leaderboard_hub_results(context: dg.AssetExecutionContext, warehouse: Wareho
         "dagster/row_count": total,
     })
 
+# One partition per snapshot date (the date in an export's file name). The sensor below adds a
+# partition for every new file date; `observatory backfill-leaderboard` adds a whole folder's.
+leaderboard_snapshots = dg.DynamicPartitionsDefinition(name="leaderboard_archive_snapshots")
+
+
 @dg.asset(
     key=["raw", "leaderboard_archive_results"],
     group_name="raw",
@@ -46,29 +51,31 @@ def leaderboard_hub_results(context: dg.AssetExecutionContext, warehouse: Wareho
     owners=["team:data-engineering"],
     pool=WAREHOUSE_POOL,
     retry_policy=step_retry_policy(),
+    partitions_def=leaderboard_snapshots,
     description=(
-        "Archived leaderboard CSV exports (v1 and every v2 schema) from the configured folder, one "
-        "snapshot per file date, normalised to the landing schema. Without a folder nothing is imported."
+        "Archived leaderboard CSV exports (v1 and every v2 schema) from the configured folder, normalised to "
+        "the landing schema. Partitioned by snapshot date (the date in the file name): a run lands the "
+        "files of its date, replacing that snapshot exactly; downstream models read every partition."
     ),
 )
 def leaderboard_archive_results(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
                                 leaderboard_archive: LeaderboardArchiveResource) -> dg.MaterializeResult:
     folder = leaderboard_archive.resolved_folder()
+    snapshot = context.partition_key
+    if folder is None:
+        raise dg.Failure(f"snapshot {snapshot}: no leaderboard archive folder configured "
+                         f"(set {config.LEADERBOARD_ARCHIVE_ENV})", allow_retries=False)
     with fail_fast(), warehouse.connect(context) as con:
-        if folder is None:
-            context.log.info("no leaderboard archive folder configured (OBSERVATORY_LEADERBOARD_ARCHIVE): "
-                             "nothing imported")
-            files: dict[str, int] = {}
-        else:
-            result = load_leaderboard_archive(con, folder, progress=context.log.info)
-            files = result.files
+        result = load_leaderboard_archive(con, folder, progress=context.log.info, snapshot_date=snapshot)
         total = con.execute("select count(*) from raw.leaderboard_archive_results").fetchone()[0]
     return dg.MaterializeResult(metadata={
-        "folder": str(folder) if folder else "(none)",
-        "files_imported": len(files),
-        "rows_landed": sum(files.values()),
-        "rows_per_file": dg.MetadataValue.json(files),
-        "dagster/row_count": total,
+        "folder": str(folder),
+        "snapshot_date": snapshot,
+        "files_imported": len(result.files),
+        "rows_landed": result.rows,
+        "rows_per_file": dg.MetadataValue.json(result.files),
+        "rows_in_all_snapshots": total,
+        "dagster/row_count": result.rows,
     })
 
 
@@ -85,13 +92,18 @@ def _leaderboard_expectations(context, warehouse: WarehouseResource, table: str)
 
     run_id = context.op_execution_context.run_id
     asset = f"raw/{table}"
+    snapshot = _partition_key(context)
     with warehouse.connect(context) as con:
-        sources = [r[0] for r in con.execute(f"select distinct source_name from raw.{table} order by 1").fetchall()]
+        # a partition run checks its snapshot; otherwise every snapshot is checked again
+        sources = [r[0] for r in con.execute(
+            f"select distinct source_name from raw.{table} where ? is null or snapshot_date = ? order by 1",
+            [snapshot, snapshot]).fetchall()]
         frame = con.execute(LEADERBOARD_FRAME_SQL.format(table=table), [sources]).df()
         results = run_suite(frame, leaderboard_rules(), table, LEADERBOARD_KEYS)
         con.execute("begin transaction")
-        # every snapshot is checked again: its quarantine is replaced, and rows of snapshots no longer loaded go
-        con.execute("delete from quality.quarantine where asset = ?", [asset])
+        # the quarantine of what is checked is replaced (rows of snapshots no longer loaded go too)
+        con.execute("delete from quality.quarantine where asset = ? and (? is null or source_name in "
+                    "(select unnest(?)))", [asset, snapshot, sources])
         quarantined = quarantine_rows(con, asset, f"{table}_expectations", results, run_id,
                                       {"model_id_present": "model_id", "model_id_format": "model_id",
                                        "average_in_range": "average"})
@@ -99,8 +111,13 @@ def _leaderboard_expectations(context, warehouse: WarehouseResource, table: str)
         con.execute("commit")
     if quarantined:
         context.log.warning(f"{quarantined} leaderboard rows quarantined (see quality.quarantine)")
-    return check_result(results, {"rows_checked": len(frame), "sources_checked": len(sources)},
-                        quarantined=quarantined)
+    return check_result(results, {"rows_checked": len(frame), "sources_checked": len(sources),
+                                  "snapshot": snapshot or "(all)"}, quarantined=quarantined)
+
+
+def _partition_key(context) -> str | None:
+    execution = context.op_execution_context
+    return execution.partition_key if execution.has_partition_key else None
 
 
 @dg.asset_check(asset=["raw", "leaderboard_hub_results"], blocking=True,
@@ -126,6 +143,7 @@ def leaderboard_archive_drift(context: dg.AssetCheckExecutionContext, warehouse:
                               quality: QualityResource):
     from orchestration.expectations import RuleResult, check_result, record_results, volume_rule
 
+    snapshot = _partition_key(context)
     with warehouse.connect(context) as con:
         snapshots = con.execute("""
             select leaderboard_version, snapshot_date, count(*) as n_rows,
@@ -137,20 +155,22 @@ def leaderboard_archive_drift(context: dg.AssetCheckExecutionContext, warehouse:
         for version, snap, n_rows, columns in snapshots:
             by_version.setdefault(version, []).append((snap, n_rows, columns))
         for version, snaps in by_version.items():
-            if len(snaps) < 2:
+            # the snapshot of this partition (else the latest) against the one before it
+            at = next((i for i, (d, _, _) in enumerate(snaps) if d == snapshot), None) if snapshot else len(snaps) - 1
+            if at is None or at == 0:
                 continue
-            (prev_date, prev_rows, prev_cols), (last_date, last_rows, last_cols) = snaps[-2], snaps[-1]
+            (prev_date, prev_rows, prev_cols), (last_date, last_rows, last_cols) = snaps[at - 1], snaps[at]
             results.append(volume_rule(f"{version}_volume", prev_rows, last_rows, quality.max_row_drop,
                                        quality.volume_severity))
             added, removed = sorted(set(last_cols) - set(prev_cols)), sorted(set(prev_cols) - set(last_cols))
             results.append(RuleResult(
                 f"{version}_schema_unchanged", quality.schema_change_severity, not added and not removed,
-                "the latest snapshot has the previous snapshot's columns", len(added) + len(removed),
+                "the snapshot has the previous snapshot's columns", len(added) + len(removed),
                 [{"added": added, "removed": removed}] if added or removed else []))
             details[version] = f"{prev_date} ({prev_rows} rows) -> {last_date} ({last_rows} rows)"
         record_results(con, "raw/leaderboard_archive_results", "leaderboard_archive_drift", results,
-                       context.op_execution_context.run_id, batch="latest two snapshots per version")
-    return check_result(results, {f"{v}_latest_snapshots": d for v, d in details.items()})
+                       context.op_execution_context.run_id, batch=snapshot or "latest snapshot per version")
+    return check_result(results, {f"{v}_snapshots_compared": d for v, d in details.items()})
 
 
 # -- automatic refresh: a new revision of the leaderboard dataset -------------------------------
@@ -179,4 +199,53 @@ def leaderboard_revision_sensor(context: dg.SensorEvaluationContext, hub: HubRes
     return dg.RunRequest(
         run_key=f"leaderboard-{revision}",
         tags={"leaderboard_revision": revision, "refresh": "leaderboard"},
+    )
+
+
+# -- archived exports: one partition per file date ----------------------------------------------
+
+ARCHIVE = dg.AssetSelection.assets(["raw", "leaderboard_archive_results"])
+
+leaderboard_archive_load_job = dg.define_asset_job(
+    "leaderboard_archive_load",
+    selection=ARCHIVE,
+    partitions_def=leaderboard_snapshots,
+    hooks={alert_on_permanent_failure},
+    description="Land one snapshot of the archived exports (a partition) and run its checks; for backfills, "
+                "followed by one `build_models` run.",
+)
+
+leaderboard_archive_refresh_job = dg.define_asset_job(
+    "leaderboard_archive_refresh",
+    selection=ARCHIVE.downstream(),
+    partitions_def=leaderboard_snapshots,
+    hooks={alert_on_permanent_failure},
+    description="Land a new snapshot of the archived exports, then rebuild the dbt models that depend on it.",
+)
+
+
+@dg.sensor(
+    job=leaderboard_archive_refresh_job,
+    minimum_interval_seconds=config.leaderboard_poll_seconds(),
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description=f"Watches the archive folder (${config.LEADERBOARD_ARCHIVE_ENV}) and adds a partition, and a run, "
+                "for every snapshot date not seen before.",
+)
+def leaderboard_archive_sensor(context: dg.SensorEvaluationContext, leaderboard_archive: LeaderboardArchiveResource):
+    from ingestion.loads import archive_snapshot_dates
+
+    folder = leaderboard_archive.resolved_folder()
+    if folder is None or not folder.is_dir():
+        return dg.SkipReason(f"no leaderboard archive folder ({config.LEADERBOARD_ARCHIVE_ENV})")
+    try:
+        dates = archive_snapshot_dates(folder)
+    except ValueError as exc:  # a file name without a valid date: say which, add nothing
+        return dg.SkipReason(str(exc))
+    known = set(context.instance.get_dynamic_partitions(leaderboard_snapshots.name))
+    new = [d for d in dates if d not in known]
+    if not new:
+        return dg.SkipReason(f"no new snapshot in {folder} ({len(dates)} known)")
+    return dg.SensorResult(
+        run_requests=[dg.RunRequest(partition_key=d, run_key=f"leaderboard-archive-{d}") for d in new],
+        dynamic_partitions_requests=[leaderboard_snapshots.build_add_request(new)],
     )

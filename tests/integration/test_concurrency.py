@@ -18,7 +18,7 @@ pytestmark = pytest.mark.integration
 
 def test_two_overlapping_runs_complete_without_a_lock_error(small_dump, small_archive, tmp_path, dbt_manifest):
     warehouse = tmp_path / "shared.duckdb"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OBSERVATORY_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OBSERVATORY_") and k != "DAGSTER_HOME"}
     args = [sys.executable, "-m", "orchestration.cli", "demo", "--hub-dump", str(small_dump[0]),
             "--leaderboard-archive", str(small_archive), "--warehouse", str(warehouse)]
     first = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.integration
 
 
 def run_demo(*args: str, env_extra: dict | None = None) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OBSERVATORY_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OBSERVATORY_") and k != "DAGSTER_HOME"}
     env.update(env_extra or {})
     out = subprocess.run([sys.executable, "-m", "orchestration.cli", "demo", *args], cwd=ROOT, env=env,
                          capture_output=True, text=True, timeout=900)
@@ -171,7 +171,7 @@ def test_warehouse_comes_from_the_environment_variable(tmp_path, small_dump, dbt
 
 
 def test_bad_hub_dump_is_a_clear_error(tmp_path, dbt_manifest):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OBSERVATORY_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OBSERVATORY_") and k != "DAGSTER_HOME"}
     out = subprocess.run([sys.executable, "-m", "orchestration.cli", "demo", "--hub-dump", str(tmp_path),
                           "--warehouse", str(tmp_path / "w.duckdb")], cwd=ROOT, env=env,
                          capture_output=True, text=True, timeout=120)

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.integration
 
 
 def demo_may_fail(*args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OBSERVATORY_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OBSERVATORY_") and k != "DAGSTER_HOME"}
     return subprocess.run([sys.executable, "-m", "orchestration.cli", "demo", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=900)
 

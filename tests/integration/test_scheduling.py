@@ -168,3 +168,33 @@ def test_three_days_of_changes_refresh_incrementally_and_match_a_rebuild(world, 
     rebuilt = fingerprint(scratch)
     assert len(scheduled) == 13
     assert scheduled == rebuilt, {k: (scheduled[k], rebuilt.get(k)) for k in scheduled if scheduled[k] != rebuilt.get(k)}
+
+
+def test_the_archive_sensor_adds_a_partition_and_a_run_per_new_file_date(small_archive, tmp_path, dbt_manifest):
+    from orchestration.definitions import defs
+    from orchestration.resources import LeaderboardArchiveResource
+
+    folder = tmp_path / "archive"
+    shutil.copytree(small_archive, folder)
+    newest = max(folder.rglob("*.csv"), key=lambda p: p.name[-14:])
+    held_back = newest.read_bytes()
+    newest.unlink()
+    sensor = defs.resolve_sensor_def("leaderboard_archive_sensor")
+    resources = {"leaderboard_archive": LeaderboardArchiveResource(folder=str(folder))}
+
+    def tick(instance):
+        # as the daemon does: the sensor's answer, then its partitions added, then its runs requested
+        result = sensor(dg.build_sensor_context(instance=instance, resources=resources))
+        if isinstance(result, dg.SkipReason):
+            return []
+        for request in result.dynamic_partitions_requests or []:
+            instance.add_dynamic_partitions(request.partitions_def_name, list(request.partition_keys))
+        return sorted(r.partition_key for r in result.run_requests or [])
+
+    with dg.instance_for_test() as instance:
+        first = tick(instance)
+        assert first == sorted({p.name[-14:-4] for p in folder.rglob("*.csv")}), "one partition per file date"
+        assert instance.get_dynamic_partitions("leaderboard_archive_snapshots") == first
+        assert tick(instance) == [], "nothing new, no run"
+        newest.write_bytes(held_back)
+        assert tick(instance) == [newest.name[-14:-4]], "a new export: one new partition and one run"

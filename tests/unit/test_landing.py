@@ -86,3 +86,36 @@ def test_replacing_a_leaderboard_source_is_atomic(con):
         replace_leaderboard_source(con, "leaderboard_archive_results", bad)
     counts = dict(con.execute("select source_name, count(*) from raw.leaderboard_archive_results group by 1").fetchall())
     assert counts == {"a.csv": 2, "b.csv": 3}, "a rejected batch changes nothing"
+
+
+def test_a_snapshot_partition_is_replaced_exactly(con, small_archive, tmp_path):
+    """Re-running one snapshot date replaces that snapshot's rows, even when its file was renamed,
+    and leaves every other snapshot alone."""
+    import shutil
+
+    from ingestion.loads import archive_snapshot_dates, load_leaderboard_archive
+
+    folder = tmp_path / "archive"
+    shutil.copytree(small_archive, folder)
+    dates = archive_snapshot_dates(folder)
+    assert len(dates) == len({p.name for p in folder.rglob("*.csv")}), "one partition per file date"
+    for snapshot in dates:
+        load_leaderboard_archive(con, folder, snapshot_date=snapshot)
+
+    def per_snapshot():
+        return dict(con.execute("select snapshot_date, count(*) from raw.leaderboard_archive_results "
+                                "group by 1").fetchall())
+
+    before = per_snapshot()
+    assert sorted(before) == dates
+    target = dates[-1]
+    (path,) = [p for p in folder.rglob("*.csv") if target in p.name]
+    lines = path.read_text().splitlines()
+    path.unlink()
+    (path.parent / f"renamed_export_{target}.csv").write_text("\n".join(lines[:-3]) + "\n")
+    result = load_leaderboard_archive(con, folder, snapshot_date=target)
+    after = per_snapshot()
+    assert after[target] == before[target] - 3 == result.rows
+    assert {d: n for d, n in after.items() if d != target} == {d: n for d, n in before.items() if d != target}
+    with pytest.raises(FileNotFoundError, match="no leaderboard export dated 2030-01-01"):
+        load_leaderboard_archive(con, folder, snapshot_date="2030-01-01")
