@@ -8,12 +8,14 @@ BIN := $(VENV)/bin
 export OBSERVATORY_WAREHOUSE ?= $(CURDIR)/data/warehouse.duckdb
 export DAGSTER_HOME ?= $(CURDIR)/data/dagster_home
 
-.PHONY: install demo test dev manifest lock clean help
+.PHONY: install demo test dev docs report manifest lock clean help
 
 help:
 	@echo "make demo   - install, then run the whole pipeline offline (synthetic Hub stand-in)"
 	@echo "make test   - install, then run every test"
 	@echo "make dev    - the Dagster UI over the same warehouse (http://127.0.0.1:3000)"
+	@echo "make docs   - the dbt docs of the warehouse (data/dbt_docs/static_index.html)"
+	@echo "make report - rewrite the HTML report from the marts as they are (data/report/warehouse.html)"
 	@echo "make lock   - re-resolve requirements.lock from pyproject.toml"
 
 $(BIN)/.installed: requirements.lock pyproject.toml
@@ -34,6 +36,13 @@ demo: install
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+docs: install
+	$(BIN)/observatory manifest
+	$(BIN)/observatory docs
+
+report: install
+	$(BIN)/observatory report
+
 dev: install
 	$(BIN)/observatory manifest
 	@mkdir -p "$(DAGSTER_HOME)"
@@ -44,7 +53,7 @@ dev: install
 lock:
 	rm -rf .lock-venv
 	$(PYTHON) -m venv .lock-venv
-	.lock-venv/bin/pip install --quiet --disable-pip-version-check . pytest
+	.lock-venv/bin/pip install --quiet --disable-pip-version-check '.[test]'
 	{ echo "# Exact versions of every package, direct and transitive (Python 3.11, Linux)."; \
 	  echo "# Regenerate with: make lock"; \
 	  .lock-venv/bin/pip freeze --exclude open-model-observatory; } > requirements.lock

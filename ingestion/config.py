@@ -28,6 +28,8 @@ DEFAULT_WATERMARK_MARGIN_MINUTES = 30
 LEADERBOARD_POLL_ENV = "OBSERVATORY_LEADERBOARD_POLL_SECONDS"
 DEFAULT_LEADERBOARD_POLL_SECONDS = 3600
 
+REPORT_ENV = "OBSERVATORY_REPORT"  # where the HTML report is written (default: beside the warehouse)
+
 LEADERBOARD_REPO_ID = "open-llm-leaderboard/contents"
 LEADERBOARD_FILENAME = "data/train-00000-of-00001.parquet"
 
@@ -35,6 +37,16 @@ LEADERBOARD_FILENAME = "data/train-00000-of-00001.parquet"
 def warehouse_path() -> Path:
     """Absolute path of the DuckDB warehouse named by OBSERVATORY_WAREHOUSE."""
     return Path(os.environ.get(WAREHOUSE_ENV) or DEFAULT_WAREHOUSE).expanduser().resolve()
+
+
+def report_path(warehouse: Path | None = None) -> Path:
+    """The HTML report: OBSERVATORY_REPORT, else report/<warehouse name>.html beside the warehouse
+    (data/report/warehouse.html by default)."""
+    value = os.environ.get(REPORT_ENV)
+    if value:
+        return Path(value).expanduser().resolve()
+    warehouse = warehouse or warehouse_path()
+    return warehouse.parent / "report" / f"{warehouse.stem}.html"
 
 
 def hub_endpoint() -> str:

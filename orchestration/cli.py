@@ -6,6 +6,8 @@
     observatory backfill-leaderboard FOLDER [--warehouse PATH]
     observatory manifest
     observatory sql QUERY [--warehouse PATH]
+    observatory report [--warehouse PATH] [--out FILE]
+    observatory docs [--warehouse PATH]
 
 `demo` runs the whole pipeline offline: it generates a synthetic Hub dump (or
 serves the one given), starts the local Hub stand-in, materializes every asset
@@ -117,6 +119,7 @@ def run_demo(hub_dump: Path | None, leaderboard_archive: Path | None, warehouse:
     width = max((len(n) for n in rows), default=10)
     for name, count in rows.items():
         print(f"  {MARTS_SCHEMA}.{name:<{width}}  {count:>8} rows")
+    print(f"\nreport: {config.report_path(warehouse)}  (open it in a browser; it works offline)")
     print("\nnext:")
     print("  make dev                      # the Dagster UI over this warehouse, at http://127.0.0.1:3000")
     print(f"  observatory sql --warehouse {warehouse} 'from marts.mart_ecosystem_summary'")
@@ -184,6 +187,27 @@ def run_backfill(folder: Path, warehouse: Path) -> None:
         raise SystemExit("error: building the dbt models failed; see the log above")
     for name, count in mart_row_counts(warehouse).items():
         print(f"  {MARTS_SCHEMA}.{name}  {count} rows")
+    print(f"report: {config.report_path(warehouse)}")
+
+
+def write_report_now(warehouse: Path, out: Path | None) -> Path:
+    """`observatory report`: render the report from the marts as they are, without a pipeline run."""
+    import duckdb
+
+    from ingestion.warehouse_lock import warehouse_write_lock
+    from orchestration.report.build import write_report
+
+    warehouse = warehouse.expanduser().resolve()
+    if not warehouse.is_file():
+        raise SystemExit(f"error: no warehouse at {warehouse} (run `make demo` first)")
+    path = (out.expanduser().resolve() if out else config.report_path(warehouse))
+    with warehouse_write_lock(warehouse, "observatory report", on_wait=_say), \
+            duckdb.connect(str(warehouse), read_only=True) as con:
+        summary = write_report(con, path, source=warehouse.name)
+    print(f"report: {path} ({summary.charts} charts in {summary.sections} sections)")
+    if summary.empty_marts:
+        print(f"  no rows to chart in: {', '.join(summary.empty_marts)}")
+    return path
 
 
 def report_checks(result) -> None:
@@ -228,6 +252,28 @@ def run_sql(query: str, warehouse: Path) -> None:
             raise SystemExit(f"error: {exc}") from None
 
 
+def generate_docs(warehouse: Path) -> Path:
+    """`observatory docs`: `dbt docs generate` over the warehouse (the catalog reads its tables), written
+    beside it in dbt_docs/; static_index.html there is one self-contained page that opens offline."""
+    from ingestion.warehouse_lock import warehouse_write_lock
+
+    warehouse = warehouse.expanduser().resolve()
+    if not warehouse.is_file():
+        raise SystemExit(f"error: no warehouse at {warehouse} (run `make demo` first)")
+    target = warehouse.parent / "dbt_docs"
+    env = {**os.environ, config.WAREHOUSE_ENV: str(warehouse)}
+    with warehouse_write_lock(warehouse, "observatory docs", on_wait=_say):
+        done = subprocess.run([dbt_executable(), "docs", "generate", "--static", "--quiet",
+                               "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+                               "--target-path", str(target)], env=env)
+    if done.returncode != 0:
+        raise SystemExit("error: dbt docs generate failed; see its output above")
+    page = target / "static_index.html"
+    print(f"dbt docs: {page}  (open it in a browser, or: dbt docs serve --target-path {target} "
+          f"--project-dir {DBT_PROJECT_DIR} --profiles-dir {DBT_PROJECT_DIR})")
+    return page
+
+
 def _say(message: str) -> None:
     print(message, flush=True)
 
@@ -262,6 +308,16 @@ def main(argv: list[str] | None = None) -> None:
 
     sub.add_parser("manifest", help="prepare the dbt manifest the Dagster definitions load")
 
+    report = sub.add_parser("report", help="write the HTML report from the marts as they are now")
+    report.add_argument("--warehouse", type=Path,
+                        help=f"DuckDB file (default: ${config.WAREHOUSE_ENV} or {config.DEFAULT_WAREHOUSE})")
+    report.add_argument("--out", type=Path, help=f"HTML file (default: ${config.REPORT_ENV} or "
+                                                 "report/<warehouse>.html beside the warehouse)")
+
+    docs = sub.add_parser("docs", help="generate the dbt docs (models, columns, tests, lineage) for the warehouse")
+    docs.add_argument("--warehouse", type=Path,
+                      help=f"DuckDB file (default: ${config.WAREHOUSE_ENV} or {config.DEFAULT_WAREHOUSE})")
+
     sql = sub.add_parser("sql", help="run a read-only SQL query on the warehouse and print the result")
     sql.add_argument("query")
     sql.add_argument("--warehouse", type=Path,
@@ -281,6 +337,10 @@ def main(argv: list[str] | None = None) -> None:
         serve_main([str(args.dump), "--port", str(args.port)])
     elif args.command == "backfill-leaderboard":
         run_backfill(args.folder, Path(args.warehouse or config.warehouse_path()))
+    elif args.command == "report":
+        write_report_now(Path(args.warehouse or config.warehouse_path()), args.out)
+    elif args.command == "docs":
+        generate_docs(Path(args.warehouse or config.warehouse_path()))
     elif args.command == "manifest":
         print(prepare_manifest(force=True))
     elif args.command == "sql":

@@ -4,9 +4,11 @@ from collections.abc import Mapping
 from typing import Any
 
 import dagster as dg
+import duckdb
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 
 from orchestration.dbt_paths import DBT_PROJECT_DIR
+from orchestration.table_metadata import table_metadata
 from orchestration.resources import WAREHOUSE_POOL, WarehouseResource
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
@@ -36,17 +38,22 @@ def observatory_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResourc
     """
     with warehouse.write_lock(context):  # dbt writes the same DuckDB file: one writer at a time
         invocation = dbt.cli(["build"], context=context, raise_on_error=False)
-        yield from invocation.stream()
+        # dbt holds the DuckDB file while it runs (no other process may open it, even to read), so the
+        # events are collected and described (row counts, schemas, previews) once dbt has finished.
+        # dbt's own log streams to the step's output meanwhile.
+        events = list(invocation.stream())
         try:
             results = test_verdicts(invocation.get_artifact("run_results.json"),
                                     invocation.get_artifact("manifest.json"))
         except FileNotFoundError:  # dbt failed before it ran anything
             results = []
-        if results:
-            from orchestration.expectations import record_dbt_results
+        with warehouse.connect(context) as con:
+            if results:
+                from orchestration.expectations import record_dbt_results
 
-            with warehouse.connect(context) as con:
                 record_dbt_results(con, results, context.run.run_id)
+            for event in events:
+                yield with_table_metadata(context, con, event)
     if not invocation.is_successful():
         failed = [f"{r['check_name']} on {r['asset']} ({r['failing_rows']} failing rows)" for r in results
                   if not r["passed"] and r["severity"] == "ERROR"]
@@ -55,6 +62,28 @@ def observatory_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResourc
                                               else "; see the dbt output above"),
             metadata={"failed_tests": dg.MetadataValue.json(failed)},
         )
+
+
+def with_table_metadata(context: dg.AssetExecutionContext, con, event):
+    """A dbt model's materialization with what its asset page shows: row count (tables only: counting
+    a view would run it), column schema with the dbt descriptions, and for marts a preview."""
+    if not isinstance(event, dg.Output | dg.AssetMaterialization):
+        return event
+    key = context.asset_key_for_output(event.output_name) if isinstance(event, dg.Output) else event.asset_key
+    spec = observatory_dbt_models.specs_by_key.get(key)
+    table_name = spec.metadata.get("dagster/table_name") if spec else None
+    if not table_name:
+        return event
+    documented = spec.metadata.get("dagster/column_schema")
+    descriptions = {c.name: c.description for c in documented.columns} if documented else {}
+    is_view = spec.metadata.get("dagster-dbt/materialization_type") == "view"
+    try:
+        extra = table_metadata(con, table_name, count_rows=not is_view, preview=spec.group_name == "marts",
+                               descriptions=descriptions)
+    except duckdb.Error as error:  # describing is a courtesy: never fail the build over it
+        context.log.warning(f"could not describe {table_name}: {error}")
+        return event
+    return event.with_metadata({**event.metadata, **extra})
 
 
 def test_verdicts(run_results: Mapping[str, Any], manifest: Mapping[str, Any]) -> list[dict]:

@@ -14,6 +14,7 @@ from orchestration.freshness import freshness_checks, freshness_sensor
 from orchestration.dbt import dbt_project, observatory_dbt_models
 from orchestration.dbt_paths import dbt_executable
 from orchestration.reliability import alert_on_permanent_failure
+from orchestration.report.asset import observatory_report
 from orchestration.resources import HubResource, LeaderboardArchiveResource, QualityResource, WarehouseResource
 
 raw_assets = dg.load_assets_from_modules([hub, leaderboard])
@@ -40,9 +41,10 @@ refresh_everything = dg.define_asset_job(
 
 build_models = dg.define_asset_job(
     "build_models",
-    selection=dg.AssetSelection.assets(observatory_dbt_models),
+    selection=dg.AssetSelection.assets(observatory_dbt_models, observatory_report),
     hooks={alert_on_permanent_failure},
-    description="Build every dbt model and run its tests on what is landed (after a backfill, for instance).",
+    description="Build every dbt model and run its tests on what is landed (after a backfill, for instance), "
+                "then regenerate the report.",
 )
 
 
@@ -57,7 +59,7 @@ def build_resources() -> dict:
 
 
 defs = dg.Definitions(
-    assets=[*raw_assets, quarantine, observatory_dbt_models],
+    assets=[*raw_assets, quarantine, observatory_dbt_models, observatory_report],
     asset_checks=[*raw_checks, *freshness_checks],
     jobs=[refresh_everything, build_models, hub.hub_refresh_job, leaderboard.leaderboard_refresh_job,
           leaderboard.leaderboard_archive_load_job, leaderboard.leaderboard_archive_refresh_job],

@@ -71,7 +71,10 @@ def test_graph_is_connected_from_raw_to_every_mart(dbt_manifest):
     # staging leaves out the rows the raw assets' checks quarantined
     assert "quality/quarantine" in nodes["staging/stg_hub__models"]["parents"]
     assert "quality/quarantine" in nodes["staging/stg_leaderboard__results"]["parents"]
-    assert {v["group"] for v in nodes.values()} == {"raw", "quality", "seeds", "staging", "intermediate", "marts"}
+    assert {v["group"] for v in nodes.values()} == {"raw", "quality", "seeds", "staging", "intermediate", "marts",
+                                                    "report"}
+    # the report comes after every mart
+    assert set(nodes["report/observatory_report"]["parents"]) == marts
 
 
 def test_dbt_tests_and_expectation_suites_are_checks_on_their_assets(dbt_manifest):

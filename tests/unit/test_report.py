@@ -1,0 +1,216 @@
+"""The report renderer and its charts: escaping, axes, one section per mart; table metadata for asset pages."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from html.parser import HTMLParser
+
+import dagster as dg
+import duckdb
+import pandas as pd
+import pytest
+
+from orchestration.report import charts
+from orchestration.report.build import MARTS, render_report, write_report
+from orchestration.table_metadata import table_metadata
+
+HOSTILE_ID = "mallory/<script>alert(1)"
+HOSTILE_LICENSE = '<img src=x onerror="alert(2)">'
+
+
+class Elements(HTMLParser):
+    """Every element the page really contains, as a browser's tokenizer sees it."""
+
+    def __init__(self):
+        super().__init__()
+        self.tags: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def parse(page: str) -> Elements:
+    parser = Elements()
+    parser.feed(page)
+    return parser
+
+
+def frames(model_id: str = "meta-llama/Llama-3.1-8B", license_id: str = "apache-2.0") -> dict[str, pd.DataFrame]:
+    """A tiny but complete set of marts, in the marts' shapes."""
+    days = pd.to_datetime(["2024-01-01", "2024-01-02", "2024-02-05"])
+    months = pd.to_datetime(["2024-01-01", "2024-02-01"])
+    return {
+        "mart_ecosystem_summary": pd.DataFrame({
+            "population": ["hub", "leaderboard_v2"], "n_models": [100, 40], "n_authors": [20, 10],
+            "top10_share": [0.6, 0.8], "top200_share": [1.0, 1.0], "price_sqrt_n_share": [0.5, 0.4],
+            "single_model_author_share": [0.3, 0.2]}),
+        "mart_daily_activity": pd.DataFrame({
+            "population": ["hub"] * 3, "activity_date": days, "new_models": [5, 3, 2], "new_authors": [2, 1, 0],
+            "active_authors": [2, 2, 1], "cumulative_models": [5, 8, 10], "cumulative_authors": [2, 3, 3]}),
+        "mart_author_concentration": pd.DataFrame({
+            "population": ["hub"] * 3, "author": ["a", "b", "c"], "author_rank": [1, 2, 3], "n_models": [5, 3, 2],
+            "model_share": [0.5, 0.3, 0.2], "cumulative_share": [0.5, 0.8, 1.0]}),
+        "mart_model_types_monthly": pd.DataFrame({
+            "population": ["hub"] * 4, "month": list(months) * 2, "model_type": ["chat", "chat", "merge", "merge"],
+            "new_models": [3, 0, 1, 0], "cumulative_models": [3, 3, 1, 1], "share_of_month": [0.75, 0.0, 0.25, 0.0]}),
+        "mart_architecture_share_weekly": pd.DataFrame({
+            "population": ["hub"] * 2, "week_start": pd.to_datetime(["2024-01-01", "2024-01-08"]),
+            "architecture_family": ["llama", "llama"], "new_models": [2, 1], "share_of_week": [1.0, 1.0]}),
+        "mart_base_model_popularity": pd.DataFrame({
+            "population": ["hub", "hub"], "base_model_id": [model_id, "other/base"],
+            "architecture_family": ["llama", "qwen2"], "direct_derivatives": [7, 2], "all_descendants": [9, 2]}),
+        "mart_license_distribution": pd.DataFrame({
+            "population": ["hub", "hub"], "license": [license_id, "unknown"], "n_models": [60, 40],
+            "model_share": [0.6, 0.4], "commercial_use": [None, False], "academic_use": [None, False],
+            "personal_use": [None, False], "permissions_rationale": [None, "No licence declared."]}),
+        "mart_performance_over_time": pd.DataFrame({
+            "population": ["leaderboard_v2"] * 2, "month": months, "model_type": ["chat", "chat"],
+            "avg_score": [20.0, 25.0], "max_score": [30.0, 35.0], "n_models": [3, 4], "cumulative_models": [3, 7],
+            "best_score_to_date": [30.0, 35.0]}),
+        "mart_size_distribution": pd.DataFrame({
+            "population": ["leaderboard_v2"] * 2, "architecture_family": ["llama", "llama"],
+            "size_bucket": ["7-9", "unknown"], "size_bucket_order": [4, 9], "n_models": [3, 1],
+            "best_model_id": [model_id, None], "best_avg_score": [35.0, None]}),
+        "mart_downloads_by_size": pd.DataFrame({
+            "population": ["hub"] * 2, "size_bucket": ["7-9", "unknown"], "size_bucket_order": [4, 9],
+            "n_models": [3, 97], "downloads": [1_000_000, 50], "downloads_share": [0.99995, 0.00005],
+            "cumulative_downloads_share": [0.99995, 1.0]}),
+        "mart_params_for_performance": pd.DataFrame({
+            "population": ["leaderboard_v2"] * 2, "month": months, "score_threshold": [30, 30],
+            "min_params_b": [8.0, 3.0], "model_id": [model_id, "small/one"]}),
+        "mart_base_model_improvement": pd.DataFrame({
+            "population": ["leaderboard_v2"], "base_model_id": [model_id], "base_score": [20.0],
+            "best_derivative_id": ["x/y"], "best_derivative_score": [30.0], "improvement_pct": [50.0],
+            "n_derivatives": [4]}),
+        "mart_improvement_timeline": pd.DataFrame({
+            "population": ["leaderboard_v2"] * 2, "base_model_id": [model_id] * 2, "days_since_release": [3, 40],
+            "base_score": [20.0, 20.0], "best_score_to_date": [25.0, 30.0], "derivatives_to_date": [1, 4],
+            "improvement_pct": [25.0, 50.0], "improvement_pct_per_log_derivatives": [36.0, 36.0]}),
+    }
+
+
+def test_every_mart_has_a_section_with_a_chart():
+    page, sections = render_report(frames())
+    assert [s.mart for s in sections] == MARTS
+    for section in sections:
+        assert section.figures, f"{section.mart} drew no chart"
+        assert section.caption and section.headlines, f"{section.mart} lacks a caption or headline numbers"
+        assert f'id="{section.mart}"' in page
+    assert page.count('<figure class="chart"') == sum(len(s.figures) for s in sections)
+
+
+def test_text_from_the_data_is_escaped_everywhere():
+    page, _ = render_report(frames(model_id=HOSTILE_ID, license_id=HOSTILE_LICENSE))
+    parsed = parse(page)
+    assert "script" not in parsed.tags and "img" not in parsed.tags
+    assert "<script" not in page and "<img" not in page
+    text = "".join(parsed.text)
+    assert HOSTILE_ID in text  # shown as the characters it is made of
+    assert HOSTILE_LICENSE in text
+    assert "&lt;script&gt;alert(1)" in page
+
+
+def test_the_page_loads_nothing_from_anywhere():
+    page, _ = render_report(frames())
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", page)
+    assert "@import" not in page and "url(" not in page
+    assert "default-src 'none'" in page  # and the browser is told to refuse any load
+
+
+def test_missing_marts_say_so_instead_of_drawing():
+    page, sections = render_report({"mart_ecosystem_summary": frames()["mart_ecosystem_summary"]})
+    assert sections[0].figures
+    assert all(not s.figures for s in sections[1:])
+    assert "No rows in mart_daily_activity yet" in page
+
+
+def test_months_without_new_models_are_left_out_of_the_mix():
+    page, sections = render_report(frames())
+    types = next(s for s in sections if s.mart == "mart_model_types_monthly")
+    # two months in the mart, one of them without any model: one column in the chart
+    assert types.figures[0].count('class="mark area"') == 2
+    assert "1 periods" in types.figures[0]
+
+
+def test_write_report_is_atomic_and_reports_counts(tmp_path):
+    con = duckdb.connect()
+    con.execute("create schema marts")
+    for name, frame in frames().items():
+        con.register("f", frame)
+        con.execute(f"create table marts.{name} as select * from f")
+        con.unregister("f")
+    path = tmp_path / "report" / "w.html"
+    summary = write_report(con, path, source="w.duckdb")
+    assert path.is_file() and not path.with_name("w.html.partial").exists()
+    assert summary.sections == len(MARTS) and summary.empty_marts == []
+    assert summary.charts == path.read_text().count('<figure class="chart"')
+
+
+@pytest.mark.parametrize("lo, hi", [(0, 1), (3, 97), (-12.5, 40), (0.001, 0.004), (1, 1)])
+def test_nice_ticks_cover_the_range(lo, hi):
+    ticks = charts.nice_ticks(lo, hi)
+    assert ticks[0] <= lo and ticks[-1] >= hi
+    assert 2 <= len(ticks) <= 12
+    steps = {round(b - a, 9) for a, b in zip(ticks, ticks[1:])}
+    assert len(steps) == 1
+
+
+def test_log_axis_spans_powers_of_ten():
+    axis = charts.Axis([3, 45_000], 0, 100, log=True)
+    assert [v for v, _ in axis.ticks] == [1, 10, 100, 1000, 10_000, 100_000]
+    assert axis(1) == 0 and axis(100_000) == 100
+    assert axis(1000) == pytest.approx(60)
+
+
+def test_date_ticks_are_years_for_long_spans_and_months_for_short():
+    long = charts.date_ticks(date(2022, 3, 1).toordinal(), date(2025, 2, 1).toordinal())
+    assert [label for _, label in long] == ["2023", "2024", "2025"]
+    short = charts.date_ticks(date(2024, 1, 10).toordinal(), date(2024, 6, 20).toordinal())
+    assert [label for _, label in short] == ["2024-02", "2024-03", "2024-04", "2024-05", "2024-06"]
+
+
+def test_formats():
+    assert charts.fmt_number(1_234_567) == "1.23M"
+    assert charts.fmt_number(950) == "950"
+    assert charts.fmt_share(0.4234) == "42%"
+    assert charts.fmt_share(0.031) == "3.1%"
+    assert charts.fmt_share(0.00005) == "0.005%"
+    assert charts.fmt_pct_change(265.3) == "+265%" and charts.fmt_pct_change(-4) == "-4.0%"
+    assert charts.esc('<a href="x">') == "&lt;a href=&quot;x&quot;&gt;"
+
+
+def test_a_log_bar_chart_keeps_every_bar_visible():
+    svg = charts.bar_chart([("big", 1e6), ("tiny", 50), ("none", 0)], title="t", x_label="x", log=True)
+    widths = [float(w) for w in re.findall(r'class="mark bar" x="[\d.]+" y="[\d.]+" width="([\d.]+)"', svg)]
+    assert len(widths) == 3 and widths[0] > widths[1] > 0 and widths[2] >= 1
+
+
+def test_table_metadata_gives_row_count_schema_and_preview():
+    con = duckdb.connect()
+    con.execute("create schema marts; create table marts.m as select * from (values "
+                "('hub', 'a/<b>', 3, date '2024-01-02', 0.5), ('hub', 'c/d', 1, null, null)) "
+                "t(population, model_id, n, day, share)")
+    metadata = table_metadata(con, "warehouse.marts.m", preview=True, descriptions={"n": "How many."})
+    assert metadata["dagster/row_count"] == 2
+    schema = metadata["dagster/column_schema"]
+    assert [(c.name, c.type) for c in schema.columns] == [
+        ("population", "VARCHAR"), ("model_id", "VARCHAR"), ("n", "INTEGER"), ("day", "DATE"), ("share", "DECIMAL(2,1)")]
+    assert schema.columns[2].description == "How many."
+    preview = metadata["preview"]
+    assert isinstance(preview, dg.TableMetadataValue)
+    rows = [r.data for r in preview.records]
+    assert rows[0] == {"population": "hub", "model_id": "a/<b>", "n": 3, "day": "2024-01-02", "share": 0.5}
+    assert rows[1]["day"] is None
+
+
+def test_table_metadata_of_a_missing_table_is_empty_and_views_are_not_counted():
+    con = duckdb.connect()
+    con.execute("create schema staging; create view staging.v as select 1 as x")
+    assert table_metadata(con, "warehouse.staging.absent") == {}
+    metadata = table_metadata(con, "warehouse.staging.v", count_rows=False)
+    assert "dagster/row_count" not in metadata and "dagster/column_schema" in metadata
