@@ -8,6 +8,7 @@ from ingestion import config as settings
 from ingestion.loads import LEADERBOARD_SCOPE, load_hub_models, load_leaderboard_models_and_ancestors
 from orchestration.reliability import alert_on_permanent_failure, fail_fast, step_retry_policy
 from orchestration.resources import WAREHOUSE_POOL, HubResource, QualityResource, WarehouseResource
+from orchestration.table_metadata import column_schema
 
 
 class HubModelsConfig(dg.Config):
@@ -66,6 +67,7 @@ def hub_models(context: dg.AssetExecutionContext, config: HubModelsConfig, wareh
             )
         total = con.execute("select count(*) from raw.hub_models").fetchone()[0]
         removals = dict(con.execute("select removal, count(*) from raw.hub_model_removals group by 1").fetchall())
+        schemas = {table: column_schema(con, "raw", table) for table in ("hub_models", "hub_model_removals")}
     if result.quarantined:
         context.log.warning(f"{result.quarantined} records quarantined: {result.quarantine_reasons}")
     yield dg.MaterializeResult(asset_key=["raw", "hub_model_removals"], metadata={
@@ -73,6 +75,7 @@ def hub_models(context: dg.AssetExecutionContext, config: HubModelsConfig, wareh
         "deleted_total": removals.get("deleted", 0),
         "renamed_total": removals.get("renamed", 0),
         "dagster/row_count": sum(removals.values()),
+        "dagster/column_schema": schemas["hub_model_removals"],
     })
     yield dg.MaterializeResult(asset_key=["raw", "hub_models"], metadata={
         "endpoint": client.endpoint,
@@ -93,6 +96,7 @@ def hub_models(context: dg.AssetExecutionContext, config: HubModelsConfig, wareh
         "duration_s": round(result.seconds, 2),
         "models_per_s": round(result.rate, 1),
         "dagster/row_count": total,
+        "dagster/column_schema": schemas["hub_models"],
     })
 
 

@@ -12,6 +12,7 @@ from orchestration.resources import (
     QualityResource,
     WarehouseResource,
 )
+from orchestration.table_metadata import column_schema
 
 @dg.asset(
     key=["raw", "leaderboard_hub_results"],
@@ -31,12 +32,14 @@ def leaderboard_hub_results(context: dg.AssetExecutionContext, warehouse: Wareho
     with fail_fast(), warehouse.connect(context) as con:
         result = load_leaderboard_from_hub(con, client, hub.cache_dir(), progress=context.log.info)
         total = con.execute("select count(*) from raw.leaderboard_hub_results").fetchone()[0]
+        schema = column_schema(con, "raw", "leaderboard_hub_results")
     return dg.MaterializeResult(metadata={
         "revision": result.revision,
         "snapshot_date": result.snapshot_date,
         "rows_landed": result.rows,
         "skipped_unchanged_revision": result.skipped,
         "dagster/row_count": total,
+        "dagster/column_schema": schema,
     })
 
 # One partition per snapshot date (the date in an export's file name). The sensor below adds a
@@ -68,6 +71,7 @@ def leaderboard_archive_results(context: dg.AssetExecutionContext, warehouse: Wa
     with fail_fast(), warehouse.connect(context) as con:
         result = load_leaderboard_archive(con, folder, progress=context.log.info, snapshot_date=snapshot)
         total = con.execute("select count(*) from raw.leaderboard_archive_results").fetchone()[0]
+        schema = column_schema(con, "raw", "leaderboard_archive_results")
     return dg.MaterializeResult(metadata={
         "folder": str(folder),
         "snapshot_date": snapshot,
@@ -76,6 +80,7 @@ def leaderboard_archive_results(context: dg.AssetExecutionContext, warehouse: Wa
         "rows_per_file": dg.MetadataValue.json(result.files),
         "rows_in_all_snapshots": total,
         "dagster/row_count": result.rows,
+        "dagster/column_schema": schema,
     })
 
 

@@ -178,6 +178,10 @@ def test_every_mart_materialization_shows_row_count_schema_and_preview(hostile_r
             assert columns[0].description, f"{mart}: column descriptions come from the dbt docs"
             preview = metadata["preview"].value
             assert 1 <= len(preview.records) <= 10 and set(preview.records[0].data) == set(actual)
+        for raw in ("hub_models", "hub_model_removals", "leaderboard_hub_results"):
+            metadata = instance.get_latest_materialization_event(dg.AssetKey(["raw", raw])).asset_materialization.metadata
+            assert metadata["dagster/column_schema"].schema.columns, raw
+            assert metadata["dagster/row_count"].value == con.execute(f"select count(*) from raw.{raw}").fetchone()[0]
         event = instance.get_latest_materialization_event(dg.AssetKey(["report", "observatory_report"]))
         metadata = event.asset_materialization.metadata
         assert metadata["path"].value == str(report)
