@@ -229,3 +229,34 @@ def test_backfilling_the_archive_gives_one_partition_per_file(real):
                                 from marts.mart_performance_over_time""").fetchall())
     for source, version, month in newest:
         assert (f"leaderboard_{version}", month) in months, f"{source}: month {month} missing from the mart"
+
+
+def test_the_report_on_real_data_charts_every_population_and_holds_no_markup_from_the_data(real):
+    from html.parser import HTMLParser
+
+    warehouse, _ = real
+    report = warehouse.parent / "report" / "real.html"
+    page = report.read_text()
+
+    class Tags(HTMLParser):
+        tags: Counter = Counter()
+
+        def handle_starttag(self, tag, attrs):
+            self.tags[tag] += 1
+
+    parser = Tags()
+    parser.feed(page)
+    # only the page's own elements: the leaderboard's raw-HTML `Model` column never becomes markup
+    own = {"html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "p", "nav", "ol", "li", "a",
+           "main", "section", "dl", "div", "dt", "dd", "figure", "figcaption", "svg", "line", "text", "polyline",
+           "polygon", "rect", "circle", "ul", "span", "details", "summary", "table", "thead", "tbody", "tr", "th",
+           "td", "code", "footer"}
+    assert set(parser.tags) <= own, set(parser.tags) - own
+    assert parser.tags["a"] == len(MARTS), "the only links are the table of contents"
+    for mart, (_, populations) in MARTS.items():
+        section = page[page.index(f'<section id="{mart}"'):]
+        section = section[:section.index("</section>")]
+        # one panel per population, except the marts drawn as one chart across populations
+        panels = section.count('<figure class="chart"')
+        assert panels == (1 if mart in ("mart_ecosystem_summary", "mart_daily_activity",
+                                        "mart_author_concentration") else len(populations)), mart
