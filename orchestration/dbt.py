@@ -1,6 +1,8 @@
 """dbt models as Dagster assets: staging, intermediate and marts, grouped by folder; tests become checks."""
 
+import shutil
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -54,6 +56,7 @@ def observatory_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResourc
                 record_dbt_results(con, results, context.run.run_id)
             for event in events:
                 yield with_table_metadata(context, con, event)
+    prune_invocation_dirs(Path(invocation.target_path).parent, keep=KEEP_INVOCATION_DIRS)
     if not invocation.is_successful():
         failed = [f"{r['check_name']} on {r['asset']} ({r['failing_rows']} failing rows)" for r in results
                   if not r["passed"] and r["severity"] == "ERROR"]
@@ -62,6 +65,21 @@ def observatory_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResourc
                                               else "; see the dbt output above"),
             metadata={"failed_tests": dg.MetadataValue.json(failed)},
         )
+
+
+# dagster-dbt gives every invocation its own target folder (about 8 MB: compiled SQL, artifacts, logs).
+# The newest few are kept for debugging; older ones go, so scheduled runs do not fill the disk.
+KEEP_INVOCATION_DIRS = 5
+INVOCATION_PREFIX = "observatory_dbt_models-"
+
+
+def prune_invocation_dirs(target_root: Path, keep: int) -> list[Path]:
+    """Remove all but the ``keep`` newest per-invocation target folders; returns those removed."""
+    folders = sorted((p for p in target_root.glob(INVOCATION_PREFIX + "*") if p.is_dir()),
+                     key=lambda p: p.stat().st_mtime, reverse=True)
+    for folder in folders[keep:]:
+        shutil.rmtree(folder, ignore_errors=True)
+    return folders[keep:]
 
 
 def with_table_metadata(context: dg.AssetExecutionContext, con, event):
