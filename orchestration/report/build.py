@@ -256,13 +256,17 @@ def performance_section(frame: pd.DataFrame) -> Section:
     return s
 
 
+def _bucket_label(bucket: str) -> str:
+    return "unknown size" if bucket == "unknown" else f"{bucket} B params"
+
+
 def size_distribution_section(frame: pd.DataFrame) -> Section:
     s = Section("mart_size_distribution", "Model sizes", "Which sizes are built, and which model is best per size?")
     tables = []
     for population, part in _populations(frame):
         by_bucket = (part.groupby(["size_bucket_order", "size_bucket"], as_index=False)["n_models"].sum()
                      .sort_values("size_bucket_order"))
-        rows = [(f"{r.size_bucket} B params", _num(r.n_models)) for r in by_bucket.itertuples()]
+        rows = [(_bucket_label(r.size_bucket), _num(r.n_models)) for r in by_bucket.itertuples()]
         s.add(_label(population), charts.bar_chart(rows, title=f"{_label(population)}: models per size bucket",
                                                    x_label="models (log scale)", log=True, label_width=160))
         scored = part.dropna(subset=["best_avg_score"])
@@ -289,7 +293,7 @@ def downloads_section(frame: pd.DataFrame) -> Section:
     s = Section("mart_downloads_by_size", "Downloads by model size", "Do users download small or large models?")
     for population, part in _populations(frame):
         part = part.sort_values("size_bucket_order")
-        rows = [(f"{r.size_bucket} B params", _num(r.downloads)) for r in part.itertuples()]
+        rows = [(_bucket_label(r.size_bucket), _num(r.downloads)) for r in part.itertuples()]
         s.add(_label(population), charts.bar_chart(rows, title=f"{_label(population)}: downloads per size bucket",
                                                    x_label="downloads (log scale)", log=True, label_width=160))
         known = part.loc[part["size_bucket"] != "unknown"]
@@ -306,7 +310,7 @@ def params_for_performance_section(frame: pd.DataFrame) -> Section:
                 "How many parameters does a given score need, over time?")
     for population, part in _populations(frame):
         thresholds = sorted(part["score_threshold"].unique())
-        shown = thresholds[:: max(1, math.ceil(len(thresholds) / 6))]
+        shown = thresholds[:: -max(1, math.ceil(len(thresholds) / 6))][::-1]  # at most six, the highest included
         series = {}
         for threshold in shown:
             rows = part[part["score_threshold"] == threshold].sort_values("month")
