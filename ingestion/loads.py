@@ -211,6 +211,16 @@ def load_leaderboard_from_hub(con: duckdb.DuckDBPyConnection, client: HubClient,
     if revision in loaded_revisions(con):
         progress(f"leaderboard {repo_id}@{revision[:12]}: already loaded, nothing to do")
         return LeaderboardLoadResult(revision, None, 0, skipped=True)
+    return load_leaderboard_revision(con, client, cache_dir, revision, commit_date, repo_id=repo_id,
+                                     filename=filename, progress=progress)
+
+
+def load_leaderboard_revision(con: duckdb.DuckDBPyConnection, client: HubClient, cache_dir: Path, revision: str,
+                              commit_date: date, *, repo_id: str = LEADERBOARD_REPO_ID,
+                              filename: str = LEADERBOARD_FILENAME,
+                              progress: Progress = _quiet) -> LeaderboardLoadResult:
+    """Land the leaderboard parquet of one dataset revision, replacing whatever that revision landed
+    before (exactly: one transaction; a file that cannot be read changes nothing)."""
     progress(f"leaderboard {repo_id}@{revision[:12]}: downloading {filename}")
     path = client.download_dataset_file(repo_id, filename, revision, cache_dir)
     rows = read_hub_parquet(path, revision=revision, commit_date=commit_date,

@@ -108,6 +108,7 @@ def run_demo(hub_dump: Path | None, leaderboard_archive: Path | None, warehouse:
         print(f"Hub stand-in serving {hub_dump} at {hub.endpoint}", flush=True)
         job = defs.resolve_job_def("refresh_everything")
         with _instance(warehouse) as instance:
+            land_leaderboard_revision(defs, instance, hub.endpoint)
             result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=LOG_INFO)
     report_checks(result)
     if not result.success:
@@ -166,6 +167,28 @@ def backfill_leaderboard_archive(defs, instance, folder: Path) -> list[str]:
             raise SystemExit(f"error: leaderboard archive snapshot {snapshot} failed; nothing downstream was "
                              "rebuilt (see the log above)")
     return dates
+
+
+def land_leaderboard_revision(defs, instance, endpoint: str) -> str:
+    """The leaderboard dataset's current revision as its partition, landed and checked in one run (what
+    the revision sensor does on a schedule, without the rebuild: the demo's main run follows)."""
+    from ingestion.hub import HubClient
+    from orchestration.leaderboard import REVISION_TAG, leaderboard_revisions, revision_partition_key
+
+    revision, modified = HubClient(endpoint).dataset_revision(config.LEADERBOARD_REPO_ID)
+    key = revision_partition_key(revision, modified)
+    if key not in set(instance.get_dynamic_partitions(leaderboard_revisions.name)):
+        instance.add_dynamic_partitions(leaderboard_revisions.name, [key])
+    print(f"leaderboard dataset {config.LEADERBOARD_REPO_ID}: revision {revision[:12]} (partition {key})",
+          flush=True)
+    result = defs.resolve_job_def("leaderboard_dataset_load").execute_in_process(
+        instance=instance, partition_key=key, tags={REVISION_TAG: revision}, raise_on_error=False,
+        run_config=LOG_INFO)
+    report_checks(result)
+    if not result.success:
+        raise SystemExit(f"error: leaderboard dataset revision {revision[:12]} failed; nothing downstream was "
+                         "rebuilt (see the log above)")
+    return key
 
 
 def run_backfill(folder: Path, warehouse: Path) -> None:

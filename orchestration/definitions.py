@@ -33,10 +33,12 @@ quarantine = dg.AssetSpec(
 
 refresh_everything = dg.define_asset_job(
     "refresh_everything",
-    # the archived exports are partitions of their own, loaded by the leaderboard_archive_* jobs
-    selection=dg.AssetSelection.all() - leaderboard.ARCHIVE,
+    # the leaderboard's dataset revisions and archived exports are partitions of their own, landed by
+    # the leaderboard_* jobs (and their sensors); this job reads what they landed
+    selection=dg.AssetSelection.all() - leaderboard.ARCHIVE - leaderboard.DATASET,
     hooks={alert_on_permanent_failure},
-    description="Fetch from the Hub and the leaderboard dataset, then build every dbt model and run its tests.",
+    description="Fetch from the Hub, then build every dbt model (over every landed leaderboard revision and "
+                "snapshot) and run its tests, then the report.",
 )
 
 build_models = dg.define_asset_job(
@@ -62,6 +64,7 @@ defs = dg.Definitions(
     assets=[*raw_assets, quarantine, observatory_dbt_models, observatory_report],
     asset_checks=[*raw_checks, *freshness_checks],
     jobs=[refresh_everything, build_models, hub.hub_refresh_job, leaderboard.leaderboard_refresh_job,
+          leaderboard.leaderboard_dataset_load_job,
           leaderboard.leaderboard_archive_load_job, leaderboard.leaderboard_archive_refresh_job],
     schedules=[hub.hub_incremental_refresh, hub.hub_full_reconcile],
     sensors=[leaderboard.leaderboard_revision_sensor, leaderboard.leaderboard_archive_sensor, freshness_sensor],

@@ -3,7 +3,7 @@
 import dagster as dg
 
 from ingestion import config
-from ingestion.loads import load_leaderboard_archive, load_leaderboard_from_hub
+from ingestion.loads import load_leaderboard_archive
 from orchestration.reliability import alert_on_permanent_failure, fail_fast, step_retry_policy
 from orchestration.resources import (
     WAREHOUSE_POOL,
@@ -14,6 +14,49 @@ from orchestration.resources import (
 )
 from orchestration.table_metadata import column_schema
 
+# One partition per revision of the leaderboard dataset on the Hub, keyed "<commit date>_<sha[:12]>"
+# (sortable by date, readable, unique). The revision sensor adds one for every new revision.
+leaderboard_revisions = dg.DynamicPartitionsDefinition(name="leaderboard_dataset_revisions")
+REVISION_TAG = "leaderboard_revision"
+
+
+def revision_partition_key(revision: str, modified: str | None) -> str:
+    """The partition of a dataset revision: its commit date and the first 12 characters of its sha."""
+    from datetime import date, datetime
+
+    day = datetime.fromisoformat(modified).date() if modified else date.today()
+    return f"{day.isoformat()}_{revision[:12]}"
+
+
+def _split_revision_key(key: str) -> tuple[str, str]:
+    day, _, short = key.partition("_")
+    if len(day) != 10 or not short:
+        raise dg.Failure(f"partition {key!r} is not <commit date>_<revision>", allow_retries=False)
+    return day, short
+
+
+def resolve_revision(key: str, tagged: str | None, con, client) -> str:
+    """The full revision sha a partition stands for: the run's tag (set by the sensor), else the
+    revision this partition landed before, else the dataset's current revision if it matches."""
+    _, short = _split_revision_key(key)
+    if tagged:
+        if not tagged.startswith(short):
+            raise dg.Failure(f"partition {key}: the run's revision tag {tagged[:12]} is another revision",
+                             allow_retries=False)
+        return tagged
+    landed = [r for (r,) in con.execute(
+        "select distinct source_revision from raw.leaderboard_hub_results where starts_with(source_revision, ?)",
+        [short]).fetchall()]
+    if landed:
+        return landed[0]
+    current, _ = client.dataset_revision(config.LEADERBOARD_REPO_ID)
+    if current.startswith(short):
+        return current
+    raise dg.Failure(f"partition {key}: revision {short} of {config.LEADERBOARD_REPO_ID} was never landed and is "
+                     f"not the current one ({current[:12]}); launch it with the tag {REVISION_TAG}=<full sha>",
+                     allow_retries=False)
+
+
 @dg.asset(
     key=["raw", "leaderboard_hub_results"],
     group_name="raw",
@@ -21,26 +64,41 @@ from orchestration.table_metadata import column_schema
     owners=["team:data-engineering"],
     pool=WAREHOUSE_POOL,
     retry_policy=step_retry_policy(),
+    partitions_def=leaderboard_revisions,
     description=(
-        "The leaderboard v2 `contents` dataset, downloaded from the Hub at its current revision and "
-        "normalised to the landing schema (every original column kept). A revision already loaded is skipped."
+        "The leaderboard v2 `contents` dataset on the Hub, one partition per dataset revision (commit date "
+        "and sha), normalised to the landing schema (every original column kept). The revision sensor adds "
+        "a partition and a run for every new revision; re-running a partition replaces that revision's rows "
+        "exactly. Downstream models read every revision."
     ),
 )
 def leaderboard_hub_results(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
                             hub: HubResource) -> dg.MaterializeResult:
+    from datetime import date
+
+    from ingestion.loads import load_leaderboard_revision
+
+    key = context.partition_key
     client = hub.client()
     with fail_fast(), warehouse.connect(context) as con:
-        result = load_leaderboard_from_hub(con, client, hub.cache_dir(), progress=context.log.info)
+        revision = resolve_revision(key, context.run.tags.get(REVISION_TAG), con, client)
+        result = load_leaderboard_revision(con, client, hub.cache_dir(), revision,
+                                           date.fromisoformat(_split_revision_key(key)[0]),
+                                           progress=context.log.info)
         total = con.execute("select count(*) from raw.leaderboard_hub_results").fetchone()[0]
+        revisions = con.execute("select count(distinct source_revision) from raw.leaderboard_hub_results"
+                                ).fetchone()[0]
         schema = column_schema(con, "raw", "leaderboard_hub_results")
     return dg.MaterializeResult(metadata={
         "revision": result.revision,
-        "snapshot_date": result.snapshot_date,
+        "snapshot_date": str(result.snapshot_date),
         "rows_landed": result.rows,
-        "skipped_unchanged_revision": result.skipped,
-        "dagster/row_count": total,
+        "revisions_landed": revisions,
+        "rows_in_all_revisions": total,
+        "dagster/row_count": result.rows,
         "dagster/column_schema": schema,
     })
+
 
 # One partition per snapshot date (the date in an export's file name). The sensor below adds a
 # partition for every new file date; `observatory backfill-leaderboard` adds a whole folder's.
@@ -98,11 +156,17 @@ def _leaderboard_expectations(context, warehouse: WarehouseResource, table: str)
     run_id = context.op_execution_context.run_id
     asset = f"raw/{table}"
     snapshot = _partition_key(context)
+    # a partition run checks its snapshot (archive: a file date; Hub dataset: a revision); otherwise
+    # every snapshot is checked again
+    if snapshot is None:
+        where, params = "true", []
+    elif table == "leaderboard_hub_results":
+        where, params = "starts_with(source_revision, ?)", [_split_revision_key(snapshot)[1]]
+    else:
+        where, params = "snapshot_date = ?", [snapshot]
     with warehouse.connect(context) as con:
-        # a partition run checks its snapshot; otherwise every snapshot is checked again
         sources = [r[0] for r in con.execute(
-            f"select distinct source_name from raw.{table} where ? is null or snapshot_date = ? order by 1",
-            [snapshot, snapshot]).fetchall()]
+            f"select distinct source_name from raw.{table} where {where} order by 1", params).fetchall()]
         frame = con.execute(LEADERBOARD_FRAME_SQL.format(table=table), [sources]).df()
         results = run_suite(frame, leaderboard_rules(), table, LEADERBOARD_KEYS)
         con.execute("begin transaction")
@@ -180,11 +244,27 @@ def leaderboard_archive_drift(context: dg.AssetCheckExecutionContext, warehouse:
 
 # -- automatic refresh: a new revision of the leaderboard dataset -------------------------------
 
+DATASET = dg.AssetSelection.assets(["raw", "leaderboard_hub_results"])
+# The seeds and staging views come along (a few hundred rows and views: nothing to recreate them): on
+# a warehouse where no Hub refresh has run yet, the intermediate models would not find them otherwise.
+FOUNDATIONS = dg.AssetSelection.groups("seeds", "staging")
+
 leaderboard_refresh_job = dg.define_asset_job(
     "leaderboard_refresh",
     hooks={alert_on_permanent_failure},
-    selection=dg.AssetSelection.assets(["raw", "leaderboard_hub_results"]).downstream(),
-    description="Land the leaderboard dataset's new revision, then rebuild only the dbt models that depend on it.",
+    selection=DATASET.downstream() | FOUNDATIONS,
+    partitions_def=leaderboard_revisions,
+    description="Land one revision of the leaderboard dataset (a partition), then rebuild only the dbt models "
+                "that depend on it.",
+)
+
+leaderboard_dataset_load_job = dg.define_asset_job(
+    "leaderboard_dataset_load",
+    hooks={alert_on_permanent_failure},
+    selection=DATASET,
+    partitions_def=leaderboard_revisions,
+    description="Land one revision of the leaderboard dataset (a partition) and run its checks, nothing "
+                "downstream (the demo follows it with one `refresh_everything`).",
 )
 
 
@@ -193,17 +273,21 @@ leaderboard_refresh_job = dg.define_asset_job(
     minimum_interval_seconds=config.leaderboard_poll_seconds(),
     default_status=dg.DefaultSensorStatus.RUNNING,
     description=f"Asks the Hub for the current revision of {config.LEADERBOARD_REPO_ID} and, when it is new, "
-                f"runs the leaderboard assets and what depends on them (one run per revision). Poll interval: "
-                f"${config.LEADERBOARD_POLL_ENV} (default {config.DEFAULT_LEADERBOARD_POLL_SECONDS} s).",
+                f"adds its partition and runs the leaderboard assets and what depends on them (one run per "
+                f"revision). Poll interval: ${config.LEADERBOARD_POLL_ENV} (default "
+                f"{config.DEFAULT_LEADERBOARD_POLL_SECONDS} s).",
 )
 def leaderboard_revision_sensor(context: dg.SensorEvaluationContext, hub: HubResource):
     revision, modified = hub.client().dataset_revision(config.LEADERBOARD_REPO_ID)
     if revision == context.cursor:
         return dg.SkipReason(f"{config.LEADERBOARD_REPO_ID} is still at {revision[:12]}")
     context.update_cursor(revision)
-    return dg.RunRequest(
-        run_key=f"leaderboard-{revision}",
-        tags={"leaderboard_revision": revision, "refresh": "leaderboard"},
+    key = revision_partition_key(revision, modified)
+    known = set(context.instance.get_dynamic_partitions(leaderboard_revisions.name))
+    return dg.SensorResult(
+        run_requests=[dg.RunRequest(partition_key=key, run_key=f"leaderboard-{revision}",
+                                    tags={REVISION_TAG: revision, "refresh": "leaderboard"})],
+        dynamic_partitions_requests=[] if key in known else [leaderboard_revisions.build_add_request([key])],
     )
 
 
@@ -222,7 +306,7 @@ leaderboard_archive_load_job = dg.define_asset_job(
 
 leaderboard_archive_refresh_job = dg.define_asset_job(
     "leaderboard_archive_refresh",
-    selection=ARCHIVE.downstream(),
+    selection=ARCHIVE.downstream() | FOUNDATIONS,
     partitions_def=leaderboard_snapshots,
     hooks={alert_on_permanent_failure},
     description="Land a new snapshot of the archived exports, then rebuild the dbt models that depend on it.",

@@ -44,10 +44,11 @@ class Pipeline:
         monkeypatch.delenv("OBSERVATORY_LEADERBOARD_ARCHIVE", raising=False)
         self.sensor_cursor: str | None = None
 
-    def run(self, job_name: str, run_config: dict | None = None, tags: dict | None = None, only=None):
+    def run(self, job_name: str, run_config: dict | None = None, tags: dict | None = None, only=None,
+            partition_key: str | None = None):
         result = self.defs.resolve_job_def(job_name).execute_in_process(
             run_config=run_config or {}, instance=self.instance, tags=tags, raise_on_error=False,
-            asset_selection=only)
+            asset_selection=only, partition_key=partition_key)
         assert result.success, [e.message for e in result.all_events if e.is_failure][:3]
         return result
 
@@ -59,12 +60,16 @@ class Pipeline:
 
     def tick_sensor(self, name: str) -> int:
         sensor = self.defs.resolve_sensor_def(name)
-        context = dg.build_sensor_context(instance=self.instance, cursor=self.sensor_cursor,
+        # instance_ref: what the daemon gives a sensor (it lets a run request name a new dynamic partition)
+        context = dg.build_sensor_context(instance=self.instance, instance_ref=self.instance.get_ref(),
+                                          cursor=self.sensor_cursor, definitions=self.defs,
                                           resources={"hub": self.defs.resources["hub"]})
         data = sensor.evaluate_tick(context)
         self.sensor_cursor = data.cursor
+        for added in data.dynamic_partitions_requests or []:  # as the daemon would
+            self.instance.add_dynamic_partitions(added.partitions_def_name, list(added.partition_keys))
         for request in data.run_requests or []:
-            self.run(sensor.job_name, request.run_config, request.tags)
+            self.run(sensor.job_name, request.run_config, request.tags, partition_key=request.partition_key)
         return len(data.run_requests or [])
 
 
@@ -153,6 +158,13 @@ def test_three_days_of_changes_refresh_incrementally_and_match_a_rebuild(world, 
                                [deleted]).fetchone() == (1,)
         scheduled = fingerprint(warehouse)
 
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            revisions = [r for (r,) in con.execute("select distinct source_revision from raw.leaderboard_hub_results "
+                                                   "order by 1").fetchall()]
+        partitions = instance.get_dynamic_partitions("leaderboard_dataset_revisions")
+        assert len(partitions) == 2 and {p.split("_")[1] for p in partitions} == {r[:12] for r in revisions}, \
+            "one partition per dataset revision"
+
         # the same inputs from scratch: revision 1 of the leaderboard, then the final state in one full build
         current_revision = tmp_path / "leaderboard_revision_2.parquet"
         parquet = dump / "datasets" / LEADERBOARD_REPO_ID / LEADERBOARD_FILENAME
@@ -160,9 +172,10 @@ def test_three_days_of_changes_refresh_incrementally_and_match_a_rebuild(world, 
         scratch = tmp_path / "scratch.duckdb"
         rebuild = Pipeline(scratch, instance, monkeypatch)
         shutil.copy2(first_revision, parquet)
-        rebuild.run("refresh_everything", only=[dg.AssetKey(["raw", "leaderboard_hub_results"])])
+        assert rebuild.tick_sensor("leaderboard_revision_sensor") == 1
         shutil.copy2(current_revision, parquet)
         rebuild.run("refresh_everything")
+        assert rebuild.tick_sensor("leaderboard_revision_sensor") == 1
         assert latest_crawl(scratch)["mode"] == "full"
 
     rebuilt = fingerprint(scratch)
