@@ -166,14 +166,14 @@ def _svg(label: str, body: list[str], height: int = HEIGHT) -> str:
             f'<title>{esc(label)}</title>' + "".join(body) + "</svg>")
 
 
-def _x_axis(axis: Axis, y: float, label: str, top: float = TOP) -> list[str]:
-    out = [f'<line class="axis" x1="{LEFT}" y1="{y}" x2="{WIDTH - RIGHT}" y2="{y}"/>']
+def _x_axis(axis: Axis, y: float, label: str, left: float = LEFT) -> list[str]:
+    out = [f'<line class="axis" x1="{left}" y1="{y}" x2="{WIDTH - RIGHT}" y2="{y}"/>']
     for value, text in axis.ticks:
         x = axis(value)
-        if LEFT - 0.5 <= x <= WIDTH - RIGHT + 0.5:
-            out.append(f'<line class="grid" x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{y}"/>'
+        if left - 0.5 <= x <= WIDTH - RIGHT + 0.5:
+            out.append(f'<line class="grid" x1="{x:.1f}" y1="{TOP}" x2="{x:.1f}" y2="{y}"/>'
                        f'<text class="tick" x="{x:.1f}" y="{y + 16}" text-anchor="middle">{esc(text)}</text>')
-    out.append(f'<text class="axis-label" x="{(LEFT + WIDTH - RIGHT) / 2}" y="{y + 36}" '
+    out.append(f'<text class="axis-label" x="{(left + WIDTH - RIGHT) / 2}" y="{y + 36}" '
                f'text-anchor="middle">{esc(label)}</text>')
     return out
 
@@ -264,13 +264,8 @@ def bar_chart(rows: Sequence[tuple[str, float]], *, title: str, x_label: str, lo
     left = label_width
     values = [v for _, v in rows if v is not None]
     axis = Axis(values, left, WIDTH - RIGHT - 50, log=log, zero=not log, fmt=fmt)
-    body = [f'<line class="axis" x1="{left}" y1="{TOP}" x2="{left}" y2="{bottom}"/>']
-    for value, text in axis.ticks:
-        x = axis(value)
-        body.append(f'<line class="grid" x1="{x:.1f}" y1="{TOP}" x2="{x:.1f}" y2="{bottom}"/>'
-                    f'<text class="tick" x="{x:.1f}" y="{bottom + 16}" text-anchor="middle">{esc(text)}</text>')
-    body.append(f'<text class="axis-label" x="{(left + WIDTH - RIGHT) / 2}" y="{bottom + 36}" '
-                f'text-anchor="middle">{esc(x_label)}</text>')
+    body = [f'<line class="axis" x1="{left}" y1="{TOP}" x2="{left}" y2="{bottom}"/>',
+            *_x_axis(axis, bottom, x_label, left=left)]
     for i, (label, value) in enumerate(rows):
         y = TOP + i * (bar + gap) + gap / 2
         origin = axis(axis.lo) if log else axis(0.0)
