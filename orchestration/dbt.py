@@ -1,6 +1,5 @@
 """dbt models as Dagster assets: staging, intermediate and marts, grouped by folder; tests become checks."""
 
-import shutil
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -9,7 +8,7 @@ import dagster as dg
 import duckdb
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 
-from orchestration.dbt_paths import DBT_PROJECT_DIR
+from orchestration.dbt_paths import DBT_PROJECT_DIR, KEEP_INVOCATION_DIRS, prune_invocation_dirs
 from orchestration.table_metadata import table_metadata
 from orchestration.resources import WAREHOUSE_POOL, WarehouseResource
 
@@ -65,21 +64,6 @@ def observatory_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResourc
                                               else "; see the dbt output above"),
             metadata={"failed_tests": dg.MetadataValue.json(failed)},
         )
-
-
-# dagster-dbt gives every invocation its own target folder (about 8 MB: compiled SQL, artifacts, logs).
-# The newest few are kept for debugging; older ones go, so scheduled runs do not fill the disk.
-KEEP_INVOCATION_DIRS = 5
-INVOCATION_PREFIX = "observatory_dbt_models-"
-
-
-def prune_invocation_dirs(target_root: Path, keep: int) -> list[Path]:
-    """Remove all but the ``keep`` newest per-invocation target folders; returns those removed."""
-    folders = sorted((p for p in target_root.glob(INVOCATION_PREFIX + "*") if p.is_dir()),
-                     key=lambda p: p.stat().st_mtime, reverse=True)
-    for folder in folders[keep:]:
-        shutil.rmtree(folder, ignore_errors=True)
-    return folders[keep:]
 
 
 def with_table_metadata(context: dg.AssetExecutionContext, con, event):
