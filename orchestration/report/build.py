@@ -95,7 +95,7 @@ def summary_section(frame: pd.DataFrame) -> Section:
         palette = [charts.colour(i // 4) for i in range(len(rows))]
         s.add("Shares of all models", charts.bar_chart(rows, title="Share of models by author group",
                                                         x_label="share of the population's models",
-                                                        fmt=fmt_share, colours=palette))
+                                                        fmt=fmt_share, colours=palette, label_width=300))
     s.caption = ("Share of each population's models made by its 10 and 200 most prolific authors, by the top "
                  "\u221aN authors (Price's law predicts about half), and the share of authors with one model.")
     return s
