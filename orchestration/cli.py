@@ -21,6 +21,7 @@ import argparse
 import os
 import subprocess
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from ingestion import config
@@ -141,6 +142,18 @@ def _instance(warehouse: Path):
         return dg.DagsterInstance.get()
 
 
+def run_partition(defs, instance, job_name: str, partitions_def, key: str, what: str,
+                  tags: dict | None = None) -> None:
+    """Add ``key`` to a dynamic partitions definition (a no-op when known) and land it in one run of
+    ``job_name``; print the checks that did not pass and stop, naming ``what``, when the run fails."""
+    instance.add_dynamic_partitions(partitions_def.name, [key])
+    result = defs.resolve_job_def(job_name).execute_in_process(
+        instance=instance, partition_key=key, tags=tags, raise_on_error=False, run_config=LOG_INFO)
+    report_checks(result)
+    if not result.success:
+        raise SystemExit(f"error: {what} failed; nothing downstream was rebuilt (see the log above)")
+
+
 def backfill_leaderboard_archive(defs, instance, folder: Path) -> list[str]:
     """One partition per snapshot date of the folder's exports, each landed and checked in its own run
     (re-running a date replaces it exactly). Stops at the first snapshot that fails, naming it."""
@@ -153,19 +166,12 @@ def backfill_leaderboard_archive(defs, instance, folder: Path) -> list[str]:
     except (LeaderboardSchemaError, FileNotFoundError) as exc:
         raise SystemExit(f"error: {exc}") from None
     known = set(instance.get_dynamic_partitions(leaderboard_snapshots.name))
-    new = [d for d in dates if d not in known]
-    if new:
-        instance.add_dynamic_partitions(leaderboard_snapshots.name, new)
-    print(f"leaderboard archive {folder}: {len(dates)} snapshots ({len(new)} new partitions)", flush=True)
-    job = defs.resolve_job_def("leaderboard_archive_load")
+    print(f"leaderboard archive {folder}: {len(dates)} snapshots "
+          f"({len([d for d in dates if d not in known])} new partitions)", flush=True)
     for k, snapshot in enumerate(dates, 1):
         print(f"leaderboard archive: snapshot {snapshot} ({k}/{len(dates)})", flush=True)
-        result = job.execute_in_process(instance=instance, partition_key=snapshot, raise_on_error=False,
-                                        run_config=LOG_INFO)
-        report_checks(result)
-        if not result.success:
-            raise SystemExit(f"error: leaderboard archive snapshot {snapshot} failed; nothing downstream was "
-                             "rebuilt (see the log above)")
+        run_partition(defs, instance, "leaderboard_archive_load", leaderboard_snapshots, snapshot,
+                      f"leaderboard archive snapshot {snapshot}")
     return dates
 
 
@@ -177,17 +183,10 @@ def land_leaderboard_revision(defs, instance, endpoint: str) -> str:
 
     revision, modified = HubClient(endpoint).dataset_revision(config.LEADERBOARD_REPO_ID)
     key = revision_partition_key(revision, modified)
-    if key not in set(instance.get_dynamic_partitions(leaderboard_revisions.name)):
-        instance.add_dynamic_partitions(leaderboard_revisions.name, [key])
     print(f"leaderboard dataset {config.LEADERBOARD_REPO_ID}: revision {revision[:12]} (partition {key})",
           flush=True)
-    result = defs.resolve_job_def("leaderboard_dataset_load").execute_in_process(
-        instance=instance, partition_key=key, tags={REVISION_TAG: revision}, raise_on_error=False,
-        run_config=LOG_INFO)
-    report_checks(result)
-    if not result.success:
-        raise SystemExit(f"error: leaderboard dataset revision {revision[:12]} failed; nothing downstream was "
-                         "rebuilt (see the log above)")
+    run_partition(defs, instance, "leaderboard_dataset_load", leaderboard_revisions, key,
+                  f"leaderboard dataset revision {revision[:12]}", tags={REVISION_TAG: revision})
     return key
 
 
@@ -213,19 +212,28 @@ def run_backfill(folder: Path, warehouse: Path) -> None:
     print(f"report: {config.report_path(warehouse)}")
 
 
-def write_report_now(warehouse: Path, out: Path | None) -> Path:
-    """`observatory report`: render the report from the marts as they are, without a pipeline run."""
+@contextmanager
+def reading(warehouse: Path, who: str):
+    """A read-only connection to an existing warehouse. DuckDB opens no reader beside a writing
+    process, so it first waits (and says so) for the write lock."""
     import duckdb
 
     from ingestion.warehouse_lock import warehouse_write_lock
+
+    if not Path(warehouse).is_file():
+        raise SystemExit(f"error: no warehouse at {warehouse} (run `make demo` first)")
+    with warehouse_write_lock(warehouse, who, on_wait=_say), \
+            duckdb.connect(str(warehouse), read_only=True) as con:
+        yield con
+
+
+def write_report_now(warehouse: Path, out: Path | None) -> Path:
+    """`observatory report`: render the report from the marts as they are, without a pipeline run."""
     from orchestration.report.build import write_report
 
     warehouse = warehouse.expanduser().resolve()
-    if not warehouse.is_file():
-        raise SystemExit(f"error: no warehouse at {warehouse} (run `make demo` first)")
     path = (out.expanduser().resolve() if out else config.report_path(warehouse))
-    with warehouse_write_lock(warehouse, "observatory report", on_wait=_say), \
-            duckdb.connect(str(warehouse), read_only=True) as con:
+    with reading(warehouse, "observatory report") as con:
         summary = write_report(con, path, source=warehouse.name)
     print(f"report: {path} ({summary.charts} charts in {summary.sections} sections)")
     if summary.empty_marts:
@@ -247,13 +255,7 @@ def report_checks(result) -> None:
 
 
 def mart_row_counts(warehouse: Path) -> dict[str, int]:
-    import duckdb
-
-    from ingestion.warehouse_lock import warehouse_write_lock
-
-    # a read-only connection cannot open while another process writes: wait for the writer
-    with warehouse_write_lock(warehouse, "observatory demo (row counts)", on_wait=_say), \
-            duckdb.connect(str(warehouse), read_only=True) as con:
+    with reading(warehouse, "observatory demo (row counts)") as con:
         names = [r[0] for r in con.execute(
             "select table_name from information_schema.tables where table_schema = ? order by table_name",
             [MARTS_SCHEMA]).fetchall()]
@@ -263,12 +265,7 @@ def mart_row_counts(warehouse: Path) -> dict[str, int]:
 def run_sql(query: str, warehouse: Path) -> None:
     import duckdb
 
-    from ingestion.warehouse_lock import warehouse_write_lock
-
-    if not Path(warehouse).is_file():
-        raise SystemExit(f"error: no warehouse at {warehouse} (run `make demo` first)")
-    with warehouse_write_lock(warehouse, "observatory sql", on_wait=_say), \
-            duckdb.connect(str(warehouse), read_only=True) as con:
+    with reading(warehouse, "observatory sql") as con:
         try:
             con.sql(query).show(max_width=200)
         except duckdb.Error as exc:
@@ -301,6 +298,11 @@ def _say(message: str) -> None:
     print(message, flush=True)
 
 
+def _warehouse_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--warehouse", type=Path,
+                         help=f"DuckDB file (default: ${config.WAREHOUSE_ENV} or {config.DEFAULT_WAREHOUSE})")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="observatory", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -308,8 +310,7 @@ def main(argv: list[str] | None = None) -> None:
     demo = sub.add_parser("demo", help="run the whole pipeline offline against a local Hub stand-in")
     demo.add_argument("--hub-dump", type=Path, help="serve this Hub dump directory instead of generating one")
     demo.add_argument("--leaderboard-archive", type=Path, help="also import the archived CSV exports in this folder")
-    demo.add_argument("--warehouse", type=Path,
-                      help=f"DuckDB file (default: ${config.WAREHOUSE_ENV} or {config.DEFAULT_WAREHOUSE})")
+    _warehouse_option(demo)
     demo.add_argument("--models", type=int, default=3000, help="size of the generated dump (default 3000)")
     demo.add_argument("--seed", type=int, default=42)
 
@@ -326,30 +327,26 @@ def main(argv: list[str] | None = None) -> None:
                               help="land every snapshot of a folder of archived leaderboard exports (one partition "
                                    "per file date), then rebuild the dbt models")
     backfill.add_argument("folder", type=Path)
-    backfill.add_argument("--warehouse", type=Path,
-                          help=f"DuckDB file (default: ${config.WAREHOUSE_ENV} or {config.DEFAULT_WAREHOUSE})")
+    _warehouse_option(backfill)
 
     sub.add_parser("manifest", help="prepare the dbt manifest the Dagster definitions load")
 
     report = sub.add_parser("report", help="write the HTML report from the marts as they are now")
-    report.add_argument("--warehouse", type=Path,
-                        help=f"DuckDB file (default: ${config.WAREHOUSE_ENV} or {config.DEFAULT_WAREHOUSE})")
+    _warehouse_option(report)
     report.add_argument("--out", type=Path, help=f"HTML file (default: ${config.REPORT_ENV} or "
                                                  "report/<warehouse>.html beside the warehouse)")
 
     docs = sub.add_parser("docs", help="generate the dbt docs (models, columns, tests, lineage) for the warehouse")
-    docs.add_argument("--warehouse", type=Path,
-                      help=f"DuckDB file (default: ${config.WAREHOUSE_ENV} or {config.DEFAULT_WAREHOUSE})")
+    _warehouse_option(docs)
 
     sql = sub.add_parser("sql", help="run a read-only SQL query on the warehouse and print the result")
     sql.add_argument("query")
-    sql.add_argument("--warehouse", type=Path,
-                     help=f"DuckDB file (default: ${config.WAREHOUSE_ENV} or {config.DEFAULT_WAREHOUSE})")
+    _warehouse_option(sql)
 
     args = parser.parse_args(argv)
+    warehouse = Path(getattr(args, "warehouse", None) or config.warehouse_path())
     if args.command == "demo":
-        warehouse = args.warehouse or config.warehouse_path()
-        run_demo(args.hub_dump, args.leaderboard_archive, Path(warehouse), models=args.models, seed=args.seed)
+        run_demo(args.hub_dump, args.leaderboard_archive, warehouse, models=args.models, seed=args.seed)
     elif args.command == "generate":
         from ingestion.synthetic import main as generate_main
 
@@ -359,15 +356,15 @@ def main(argv: list[str] | None = None) -> None:
 
         serve_main([str(args.dump), "--port", str(args.port)])
     elif args.command == "backfill-leaderboard":
-        run_backfill(args.folder, Path(args.warehouse or config.warehouse_path()))
+        run_backfill(args.folder, warehouse)
     elif args.command == "report":
-        write_report_now(Path(args.warehouse or config.warehouse_path()), args.out)
+        write_report_now(warehouse, args.out)
     elif args.command == "docs":
-        generate_docs(Path(args.warehouse or config.warehouse_path()))
+        generate_docs(warehouse)
     elif args.command == "manifest":
         print(prepare_manifest(force=True))
     elif args.command == "sql":
-        run_sql(args.query, args.warehouse or config.warehouse_path())
+        run_sql(args.query, warehouse)
 
 
 if __name__ == "__main__":

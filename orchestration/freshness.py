@@ -7,7 +7,6 @@ a mart that missed its refresh shows up red in the UI without anybody pressing a
 
 from __future__ import annotations
 
-import json
 import warnings
 from collections import defaultdict
 from contextlib import contextmanager
@@ -15,12 +14,15 @@ from datetime import timedelta
 
 import dagster as dg
 
-from orchestration.dbt import dbt_project, translator
+from dagster_dbt.asset_utils import get_manifest_and_translator_from_dbt_assets
+
+from orchestration.dbt import observatory_dbt_models
 
 
 def mart_freshness_hours() -> dict[dg.AssetKey, float]:
-    """Asset key -> hours, for every dbt model that declares `freshness_hours`."""
-    manifest = json.loads(dbt_project.manifest_path.read_text())
+    """Asset key -> hours, for every dbt model that declares `freshness_hours` (from the manifest the
+    dbt assets already loaded: it is not read twice)."""
+    manifest, translator, _ = get_manifest_and_translator_from_dbt_assets([observatory_dbt_models])
     hours = {}
     for node in manifest["nodes"].values():
         declared = (node.get("config", {}).get("meta") or {}).get("freshness_hours")

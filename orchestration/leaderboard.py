@@ -1,5 +1,7 @@
 """Open LLM Leaderboard: the Hub dataset and the archived CSV exports, as raw landing assets."""
 
+from collections.abc import Callable
+
 import dagster as dg
 
 from ingestion import config
@@ -142,7 +144,18 @@ def leaderboard_archive_results(context: dg.AssetExecutionContext, warehouse: Wa
     })
 
 
-def _leaderboard_expectations(context, warehouse: WarehouseResource, table: str):
+def _revision_filter(key: str) -> tuple[str, list]:
+    """The rows of one partition of raw.leaderboard_hub_results (a dataset revision)."""
+    return "starts_with(source_revision, ?)", [_split_revision_key(key)[1]]
+
+
+def _snapshot_filter(key: str) -> tuple[str, list]:
+    """The rows of one partition of raw.leaderboard_archive_results (a snapshot date)."""
+    return "snapshot_date = ?", [key]
+
+
+def _leaderboard_expectations(context, warehouse: WarehouseResource, table: str,
+                              partition_filter: Callable[[str], tuple[str, list]]):
     from orchestration.expectations import (
         LEADERBOARD_FRAME_SQL,
         LEADERBOARD_KEYS,
@@ -156,14 +169,8 @@ def _leaderboard_expectations(context, warehouse: WarehouseResource, table: str)
     run_id = context.op_execution_context.run_id
     asset = f"raw/{table}"
     snapshot = _partition_key(context)
-    # a partition run checks its snapshot (archive: a file date; Hub dataset: a revision); otherwise
-    # every snapshot is checked again
-    if snapshot is None:
-        where, params = "true", []
-    elif table == "leaderboard_hub_results":
-        where, params = "starts_with(source_revision, ?)", [_split_revision_key(snapshot)[1]]
-    else:
-        where, params = "snapshot_date = ?", [snapshot]
+    # a partition run checks its snapshot; otherwise every snapshot is checked again
+    where, params = partition_filter(snapshot) if snapshot is not None else ("true", [])
     with warehouse.connect(context) as con:
         sources = [r[0] for r in con.execute(
             f"select distinct source_name from raw.{table} where {where} order by 1", params).fetchall()]
@@ -193,7 +200,7 @@ def _partition_key(context) -> str | None:
                 description="Great Expectations suite: model ids, scores (type and range), dates, sizes, type "
                             "labels and the known quirks of the data. ERROR rules block everything downstream.")
 def leaderboard_hub_results_expectations(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
-    return _leaderboard_expectations(context, warehouse, "leaderboard_hub_results")
+    return _leaderboard_expectations(context, warehouse, "leaderboard_hub_results", _revision_filter)
 
 
 @dg.asset_check(asset=["raw", "leaderboard_archive_results"], blocking=True,
@@ -201,7 +208,7 @@ def leaderboard_hub_results_expectations(context: dg.AssetCheckExecutionContext,
                             "labels and the known quirks of the data (v1 merged flag, missing licences).")
 def leaderboard_archive_results_expectations(context: dg.AssetCheckExecutionContext,
                                              warehouse: WarehouseResource):
-    return _leaderboard_expectations(context, warehouse, "leaderboard_archive_results")
+    return _leaderboard_expectations(context, warehouse, "leaderboard_archive_results", _snapshot_filter)
 
 
 @dg.asset_check(asset=["raw", "leaderboard_archive_results"], blocking=True,
@@ -283,11 +290,10 @@ def leaderboard_revision_sensor(context: dg.SensorEvaluationContext, hub: HubRes
         return dg.SkipReason(f"{config.LEADERBOARD_REPO_ID} is still at {revision[:12]}")
     context.update_cursor(revision)
     key = revision_partition_key(revision, modified)
-    known = set(context.instance.get_dynamic_partitions(leaderboard_revisions.name))
-    return dg.SensorResult(
+    return dg.SensorResult(  # adding a partition that exists already is a no-op
         run_requests=[dg.RunRequest(partition_key=key, run_key=f"leaderboard-{revision}",
                                     tags={REVISION_TAG: revision, "refresh": "leaderboard"})],
-        dynamic_partitions_requests=[] if key in known else [leaderboard_revisions.build_add_request([key])],
+        dynamic_partitions_requests=[leaderboard_revisions.build_add_request([key])],
     )
 
 

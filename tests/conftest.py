@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,20 @@ SHARED_DATA = ROOT.parent / "shared" / "data"
 # Tests never reach the real Hub, whatever the developer's environment says.
 os.environ.pop("HF_ENDPOINT", None)
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+
+
+def project_env(**overrides: str) -> dict[str, str]:
+    """This process's environment without the project's settings (OBSERVATORY_*, DAGSTER_HOME), plus
+    ``overrides``: a child command starts from its defaults, whatever the developer has set."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OBSERVATORY_") and k != "DAGSTER_HOME"}
+    env.update(overrides)
+    return env
+
+
+def run_cli(*args: str, env_extra: dict | None = None, timeout: float = 900) -> subprocess.CompletedProcess:
+    """`observatory ARGS` in a child process (output captured), with ``project_env``."""
+    return subprocess.run([sys.executable, "-m", "orchestration.cli", *args], cwd=ROOT,
+                          env=project_env(**(env_extra or {})), capture_output=True, text=True, timeout=timeout)
 
 
 def require_shared_data() -> Path:

@@ -3,13 +3,12 @@ the second waits for the first's writes and says so, and no data is lost or doub
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, project_env
 from tests.integration.test_quality_gates import fingerprint
 from tests.integration.test_pipeline import run_demo
 
@@ -18,7 +17,7 @@ pytestmark = pytest.mark.integration
 
 def test_two_overlapping_runs_complete_without_a_lock_error(small_dump, small_archive, tmp_path, dbt_manifest):
     warehouse = tmp_path / "shared.duckdb"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OBSERVATORY_") and k != "DAGSTER_HOME"}
+    env = project_env()
     args = [sys.executable, "-m", "orchestration.cli", "demo", "--hub-dump", str(small_dump[0]),
             "--leaderboard-archive", str(small_archive), "--warehouse", str(warehouse)]
     first = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

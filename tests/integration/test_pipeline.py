@@ -4,25 +4,19 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import subprocess
-import sys
-from collections import Counter
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from tests.conftest import ROOT, walk_first_parents
+from tests.conftest import run_cli, walk_first_parents
 
 pytestmark = pytest.mark.integration
 
 
 def run_demo(*args: str, env_extra: dict | None = None) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OBSERVATORY_") and k != "DAGSTER_HOME"}
-    env.update(env_extra or {})
-    out = subprocess.run([sys.executable, "-m", "orchestration.cli", "demo", *args], cwd=ROOT, env=env,
-                         capture_output=True, text=True, timeout=900)
+    out = run_cli("demo", *args, env_extra=env_extra)
     assert out.returncode == 0, f"demo failed:\n{out.stdout[-4000:]}\n{out.stderr[-4000:]}"
     return out
 
@@ -171,9 +165,6 @@ def test_warehouse_comes_from_the_environment_variable(tmp_path, small_dump, dbt
 
 
 def test_bad_hub_dump_is_a_clear_error(tmp_path, dbt_manifest):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OBSERVATORY_") and k != "DAGSTER_HOME"}
-    out = subprocess.run([sys.executable, "-m", "orchestration.cli", "demo", "--hub-dump", str(tmp_path),
-                          "--warehouse", str(tmp_path / "w.duckdb")], cwd=ROOT, env=env,
-                         capture_output=True, text=True, timeout=120)
+    out = run_cli("demo", "--hub-dump", str(tmp_path), "--warehouse", str(tmp_path / "w.duckdb"), timeout=120)
     assert out.returncode != 0
     assert f"{tmp_path} is not a Hub dump" in out.stderr

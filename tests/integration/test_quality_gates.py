@@ -4,25 +4,21 @@ the marts built before stay exactly as they were, and the error names the record
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from tests.conftest import ROOT, mart_fingerprint
+from tests.conftest import mart_fingerprint, run_cli
 from tests.integration.test_pipeline import run_demo
 
 pytestmark = pytest.mark.integration
 
 
 def demo_may_fail(*args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OBSERVATORY_") and k != "DAGSTER_HOME"}
-    return subprocess.run([sys.executable, "-m", "orchestration.cli", "demo", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=900)
+    return run_cli("demo", *args)
 
 
 fingerprint = mart_fingerprint

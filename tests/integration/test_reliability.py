@@ -4,7 +4,6 @@ the run log naming the step and the cause; nothing downstream runs and nothing l
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import threading
@@ -12,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, project_env
 
 pytestmark = pytest.mark.integration
 
@@ -64,10 +63,9 @@ def refusing_hub():
 
 
 def test_a_permanent_failure_is_retried_then_alerts_with_its_cause(refusing_hub, tmp_path, dbt_manifest):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OBSERVATORY_") and k != "DAGSTER_HOME"}
-    env.update({"OBSERVATORY_WAREHOUSE": str(tmp_path / "w.duckdb"), "OBSERVATORY_HUB_ENDPOINT": refusing_hub,
-                "OBSERVATORY_STEP_RETRIES": "1", "OBSERVATORY_RETRY_DELAY_SECONDS": "0",
-                "OBSERVATORY_CACHE_DIR": str(tmp_path / "cache")})
+    env = project_env(OBSERVATORY_WAREHOUSE=str(tmp_path / "w.duckdb"), OBSERVATORY_HUB_ENDPOINT=refusing_hub,
+                      OBSERVATORY_STEP_RETRIES="1", OBSERVATORY_RETRY_DELAY_SECONDS="0",
+                      OBSERVATORY_CACHE_DIR=str(tmp_path / "cache"))
     out = subprocess.run([sys.executable, "-c", RUN_JOB], cwd=ROOT, env=env, capture_output=True, text=True,
                          timeout=600)
     assert out.returncode == 0, out.stderr[-4000:]

@@ -18,7 +18,7 @@ import pytest
 from ingestion.loads import declared_parents
 from ingestion.synthetic import write_hub_dump, write_leaderboard_archive
 from orchestration.report.build import MARTS
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_cli
 from tests.integration.test_pipeline import run_demo
 
 pytestmark = pytest.mark.integration
@@ -189,13 +189,8 @@ def test_every_mart_materialization_shows_row_count_schema_and_preview(hostile_r
 
 
 def test_dbt_docs_generate_over_the_warehouse(hostile_run):
-    import subprocess
-    import sys
-
     warehouse, _, _ = hostile_run
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OBSERVATORY_") and k != "DAGSTER_HOME"}
-    out = subprocess.run([sys.executable, "-m", "orchestration.cli", "docs", "--warehouse", str(warehouse)],
-                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    out = run_cli("docs", "--warehouse", str(warehouse), timeout=600)
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
     docs = warehouse.parent / "dbt_docs"
     assert f"dbt docs: {docs / 'static_index.html'}" in out.stdout

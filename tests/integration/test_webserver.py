@@ -4,7 +4,6 @@ graph (raw to marts, with dependencies), the checks, the schedules and the senso
 from __future__ import annotations
 
 import json
-import os
 import socket
 import subprocess
 import sys
@@ -14,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, project_env
 
 pytestmark = pytest.mark.integration
 
@@ -51,8 +50,7 @@ def _graphql(port: int, query: str) -> dict:
 @pytest.fixture(scope="module")
 def webserver(tmp_path_factory, dbt_manifest):
     home = tmp_path_factory.mktemp("dagster_home")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OBSERVATORY_")}
-    env.update(DAGSTER_HOME=str(home), OBSERVATORY_WAREHOUSE=str(home / "w.duckdb"))
+    env = project_env(DAGSTER_HOME=str(home), OBSERVATORY_WAREHOUSE=str(home / "w.duckdb"))
     port = _free_port()
     webserver_bin = Path(sys.executable).with_name("dagster-webserver")
     log = (home / "webserver.log").open("w")
