@@ -34,11 +34,11 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/observatory-bench"))
     args = parser.parse_args()
 
-    from ingestion.landing import connect
-    from ingestion.loads import load_leaderboard_archive
-    from ingestion.synthetic import write_hub_dump, write_leaderboard_archive
-    from orchestration.cli import prepare_manifest
-    from orchestration.dbt_paths import DBT_PROJECT_DIR, dbt_executable
+    from ingestion.warehouse import connect
+    from ingestion.leaderboard.load import load_leaderboard_archive
+    from ingestion.standin.synthetic import write_hub_dump, write_leaderboard_archive
+    from orchestration.dbt.project import prepare_manifest
+    from orchestration.dbt.project import DBT_PROJECT_DIR, dbt_executable
 
     dump = args.workdir / f"hub_dump_{args.models}_depth{args.max_depth}"
     if not (dump / "models.jsonl").is_file():

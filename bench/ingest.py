@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import socket
 import subprocess
 import sys
@@ -42,7 +41,7 @@ def free_port() -> int:
 
 def start_hub(dump: Path, port: int) -> subprocess.Popen:
     began = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "ingestion.fake_hub", str(dump), "--port", str(port)],
+    proc = subprocess.Popen([sys.executable, "-m", "ingestion.standin.server", str(dump), "--port", str(port)],
                             cwd=ROOT, stdout=subprocess.PIPE, text=True)
     line = proc.stdout.readline()
     if "serving" not in line:
@@ -66,9 +65,9 @@ def run_child(endpoint: str, warehouse: Path, mode: str, page_size: int) -> tupl
 def child(endpoint: str, warehouse: str, mode: str, page_size: int) -> None:
     import dataclasses
 
-    from ingestion.hub import HubClient
-    from ingestion.landing import connect
-    from ingestion.loads import load_hub_models
+    from ingestion.hub.client import HubClient
+    from ingestion.warehouse import connect
+    from ingestion.hub.crawl import load_hub_models
 
     with connect(warehouse, memory_limit="1GB") as con:
         result = load_hub_models(con, HubClient(endpoint), mode=mode, page_size=page_size,
@@ -103,7 +102,7 @@ def main() -> None:
     parser.add_argument("--page-size", type=int, default=1000)
     args = parser.parse_args()
 
-    from ingestion.synthetic import write_hub_dump
+    from ingestion.standin.synthetic import write_hub_dump
 
     dump = args.workdir / f"hub_dump_{args.models}"
     if not (dump / "models.jsonl").is_file():

@@ -1,7 +1,16 @@
 """The one Definitions of the Open Model Observatory.
 
-Importing this module does no network call and runs no dbt command: the dbt
-manifest is prepared beforehand (`make manifest`, or `observatory demo`).
+The flow, and where each step is:
+
+    Hub API ─────────────> orchestration/hub/          raw/hub_models (ingestion/hub/ does the work)
+    leaderboard dataset ─> orchestration/leaderboard/  raw/leaderboard_hub_results (one partition per revision)
+    archived exports ────> orchestration/leaderboard/  raw/leaderboard_archive_results (one per snapshot date)
+                           orchestration/quality/      Great Expectations suites, verdict history, quarantine
+    dbt ─────────────────> orchestration/dbt/          staging, intermediate, audit, marts (dbt_project/)
+    report ──────────────> orchestration/report/       report/observatory_report (static HTML)
+
+Importing this module does no network call and runs no dbt command: the dbt manifest is
+prepared beforehand (`make manifest`, or `observatory demo`).
 """
 
 from __future__ import annotations
@@ -9,24 +18,39 @@ from __future__ import annotations
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
-from orchestration import hub, leaderboard
-from orchestration.freshness import freshness_checks, freshness_sensor
-from orchestration.dbt import dbt_project, observatory_dbt_models
-from orchestration.dbt_paths import dbt_executable
+from orchestration.dbt.assets import observatory_dbt_models
+from orchestration.dbt.freshness import freshness_checks, freshness_sensor
+from orchestration.dbt.project import dbt_executable, dbt_project
+from orchestration.hub import assets as hub_assets
+from orchestration.hub import checks as hub_checks
+from orchestration.hub.schedules import hub_full_reconcile, hub_incremental_refresh, hub_refresh_job
+from orchestration.leaderboard import assets as leaderboard_assets
+from orchestration.leaderboard import checks as leaderboard_checks
+from orchestration.leaderboard.jobs import (
+    ARCHIVE,
+    DATASET,
+    leaderboard_archive_load_job,
+    leaderboard_archive_refresh_job,
+    leaderboard_dataset_load_job,
+    leaderboard_refresh_job,
+)
+from orchestration.leaderboard.resources import LeaderboardArchiveResource
+from orchestration.leaderboard.sensors import leaderboard_archive_sensor, leaderboard_revision_sensor
+from orchestration.quality.resources import QualityResource
 from orchestration.reliability import alert_on_permanent_failure
 from orchestration.report.asset import observatory_report
-from orchestration.resources import HubResource, LeaderboardArchiveResource, QualityResource, WarehouseResource
+from orchestration.resources import HubResource, WarehouseResource
 
-raw_assets = dg.load_assets_from_modules([hub, leaderboard])
-raw_checks = dg.load_asset_checks_from_modules([hub, leaderboard])
+raw_assets = dg.load_assets_from_modules([hub_assets, leaderboard_assets])
+raw_checks = dg.load_asset_checks_from_modules([hub_checks, leaderboard_checks])
 
 # Written by the blocking checks on the raw assets (rows that failed a row-level rule); read by
-# the staging models, which leave those rows out.
+# the intermediate models, which leave those rows out.
 quarantine = dg.AssetSpec(
     ["quality", "quarantine"],
     description="Rows that failed a row-level (QUARANTINE) rule of a raw asset's Great Expectations suite, "
                 "with the rule and the reason. Written by the checks on raw/hub_models and the leaderboard "
-                "assets; staging leaves these rows out.",
+                "assets; the intermediate models leave these rows out.",
     group_name="quality",
     kinds={"duckdb"},
 )
@@ -35,7 +59,7 @@ refresh_everything = dg.define_asset_job(
     "refresh_everything",
     # the leaderboard's dataset revisions and archived exports are partitions of their own, landed by
     # the leaderboard_* jobs (and their sensors); this job reads what they landed
-    selection=dg.AssetSelection.all() - leaderboard.ARCHIVE - leaderboard.DATASET,
+    selection=dg.AssetSelection.all() - ARCHIVE - DATASET,
     hooks={alert_on_permanent_failure},
     description="Fetch from the Hub, then build every dbt model (over every landed leaderboard revision and "
                 "snapshot) and run its tests, then the report.",
@@ -63,11 +87,10 @@ def build_resources() -> dict:
 defs = dg.Definitions(
     assets=[*raw_assets, quarantine, observatory_dbt_models, observatory_report],
     asset_checks=[*raw_checks, *freshness_checks],
-    jobs=[refresh_everything, build_models, hub.hub_refresh_job, leaderboard.leaderboard_refresh_job,
-          leaderboard.leaderboard_dataset_load_job,
-          leaderboard.leaderboard_archive_load_job, leaderboard.leaderboard_archive_refresh_job],
-    schedules=[hub.hub_incremental_refresh, hub.hub_full_reconcile],
-    sensors=[leaderboard.leaderboard_revision_sensor, leaderboard.leaderboard_archive_sensor, freshness_sensor],
+    jobs=[refresh_everything, build_models, hub_refresh_job, leaderboard_refresh_job, leaderboard_dataset_load_job,
+          leaderboard_archive_load_job, leaderboard_archive_refresh_job],
+    schedules=[hub_incremental_refresh, hub_full_reconcile],
+    sensors=[leaderboard_revision_sensor, leaderboard_archive_sensor, freshness_sensor],
     resources=build_resources(),
     # One process per run: every writer to the single DuckDB file runs one after another.
     executor=dg.in_process_executor,

@@ -11,20 +11,18 @@ of the last complete crawl.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import dagster as dg
 
-RETRIES_ENV = "OBSERVATORY_STEP_RETRIES"
-RETRY_DELAY_ENV = "OBSERVATORY_RETRY_DELAY_SECONDS"
+from ingestion import settings
 
 
 def step_retry_policy() -> dg.RetryPolicy:
     return dg.RetryPolicy(
-        max_retries=int(os.environ.get(RETRIES_ENV) or 2),
-        delay=float(os.environ.get(RETRY_DELAY_ENV) or 60),
+        max_retries=settings.step_retries(),
+        delay=settings.retry_delay_seconds(),
         backoff=dg.Backoff.EXPONENTIAL,
         jitter=dg.Jitter.PLUS_MINUS,
     )

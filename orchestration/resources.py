@@ -1,38 +1,42 @@
-"""Resources: the warehouse, the Hub, the leaderboard archive. All resolved at run time, not import time."""
+"""Resources shared by every source: the warehouse and the Hub. Resolved at run time, not import time."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import Enum
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 
-from ingestion import config
-from ingestion.hub import HubClient
-from ingestion.landing import connect
-from ingestion.warehouse_lock import warehouse_write_lock
+from ingestion import settings
+from ingestion.hub.client import HubClient
+from ingestion.warehouse import connect
+from ingestion.warehouse.lock import warehouse_write_lock
 
 # Every writer to the DuckDB file runs in this pool (one slot): DuckDB allows one writing process.
 WAREHOUSE_POOL = "duckdb_warehouse"
 
 
 class WarehouseResource(dg.ConfigurableResource):
-    """The DuckDB warehouse. Without `path`, OBSERVATORY_WAREHOUSE names it (default data/warehouse.duckdb)."""
+    """The DuckDB warehouse named by OBSERVATORY_WAREHOUSE (default data/warehouse.duckdb in the project);
+    dbt reads the same variable, so both always open the same file."""
 
-    path: str | None = None
     memory_limit: str = "1GB"
 
     def resolved_path(self) -> Path:
-        return Path(self.path).expanduser().resolve() if self.path else config.warehouse_path()
+        return settings.warehouse_path()
 
     @contextmanager
     def connect(self, context=None) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A connection for the block, holding the warehouse write lock (see ``write_lock``)."""
+        """A connection for the block, holding the warehouse write lock, with the raw and quality schemas."""
+        from orchestration.quality.history import ensure_quality_schema
+
         with self.write_lock(context):
             con = connect(self.resolved_path(), memory_limit=self.memory_limit)
             try:
+                ensure_quality_schema(con)
                 yield con
             finally:
                 con.close()
@@ -49,6 +53,14 @@ class WarehouseResource(dg.ConfigurableResource):
             yield waited
 
 
+class HubScope(Enum):
+    """What a Hub crawl covers: every model (optionally one pipeline_tag), or the models on the landed
+    leaderboards plus all their ancestors (fetched one by one)."""
+
+    all = "all"
+    leaderboard = "leaderboard"
+
+
 class HubResource(dg.ConfigurableResource):
     """The Hugging Face Hub or a stand-in. Without `endpoint`, OBSERVATORY_HUB_ENDPOINT names it.
 
@@ -58,38 +70,17 @@ class HubResource(dg.ConfigurableResource):
 
     endpoint: str | None = None
     page_size: int = 1000
-    # Scope: "all" (every model, optionally only one pipeline_tag) or "leaderboard" (the models on
-    # the landed leaderboards plus all their ancestors, fetched one by one).
-    scope: str = "all"
+    scope: HubScope = HubScope.all
     pipeline_tag: str | None = None
 
     def resolved_endpoint(self) -> str:
-        return (self.endpoint or config.hub_endpoint()).rstrip("/")
+        return (self.endpoint or settings.hub_endpoint()).rstrip("/")
 
     def client(self) -> HubClient:
         return HubClient(self.resolved_endpoint())
 
     def cache_dir(self) -> Path:
-        return config.cache_dir()
-
-
-class LeaderboardArchiveResource(dg.ConfigurableResource):
-    """A folder of archived leaderboard CSV exports; OBSERVATORY_LEADERBOARD_ARCHIVE names it (optional)."""
-
-    folder: str | None = None
-
-    def resolved_folder(self) -> Path | None:
-        if self.folder:
-            return Path(self.folder).expanduser().resolve()
-        return config.leaderboard_archive_dir()
-
-
-class QualityResource(dg.ConfigurableResource):
-    """Thresholds and severities of the drift and volume checks."""
-
-    max_row_drop: float = 0.2              # a snapshot may lose at most this share of the previous one's rows
-    volume_severity: str = "ERROR"          # ERROR blocks downstream assets; WARN records only
-    schema_change_severity: str = "WARN"
+        return settings.cache_dir()
 
 
 def _holder(context) -> str:

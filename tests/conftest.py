@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from ingestion.fake_hub import FakeHub
-from ingestion.synthetic import DumpSummary, write_hub_dump, write_leaderboard_archive
+from ingestion.standin import HubStandIn
+from ingestion.standin.synthetic import DumpSummary, write_hub_dump, write_leaderboard_archive
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
@@ -65,21 +65,21 @@ def small_archive(tmp_path_factory) -> Path:
 
 @pytest.fixture()
 def hub(small_dump):
-    with FakeHub(small_dump[0]) as server:
+    with HubStandIn(small_dump[0]) as server:
         yield server
 
 
 @pytest.fixture(scope="session")
 def dbt_manifest() -> Path:
     """The dbt manifest the Definitions load (prepared by dbt parse, never at import time)."""
-    from orchestration.cli import prepare_manifest
+    from orchestration.dbt.project import prepare_manifest
 
     return prepare_manifest()
 
 
 def walk_first_parents(records: list[dict]):
     """A reference lineage walk in plain Python: model id -> (root, depth) by first declared parents."""
-    from ingestion.loads import declared_parents
+    from tests.support.lineage import declared_parents
 
     first_parent = {}
     for record in records:

@@ -2,8 +2,8 @@
 
 import dagster as dg
 
-from ingestion import config
-from orchestration.dbt import observatory_dbt_models
+from ingestion import settings
+from orchestration.dbt.assets import observatory_dbt_models
 from orchestration.report.build import MARTS, write_report
 from orchestration.resources import WAREHOUSE_POOL, WarehouseResource
 
@@ -28,7 +28,7 @@ MART_KEYS = sorted((key for key in observatory_dbt_models.keys
 )
 def observatory_report(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     database = warehouse.resolved_path()
-    path = config.report_path(database)
+    path = settings.report_path(database)
     with warehouse.connect(context) as con:  # DuckDB lets no reader in beside a writing process
         summary = write_report(con, path, source=database.name)
     if summary.empty_marts:

@@ -211,7 +211,7 @@ def test_backfilling_the_archive_gives_one_partition_per_file(real):
     over-time marts reach the month of the newest submission in every file."""
     import dagster as dg
 
-    from ingestion.leaderboard import snapshot_date_from_name
+    from ingestion.leaderboard.readers import snapshot_date_from_name
 
     warehouse, shared = real
     files = sorted((shared / "leaderboard").rglob("*.csv"))

@@ -15,8 +15,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from ingestion.loads import declared_parents
-from ingestion.synthetic import write_hub_dump, write_leaderboard_archive
+from tests.support.lineage import declared_parents
+from ingestion.standin.synthetic import write_hub_dump, write_leaderboard_archive
 from orchestration.report.build import MARTS
 from tests.conftest import ROOT, run_cli
 from tests.integration.test_pipeline import run_demo

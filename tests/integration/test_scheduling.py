@@ -14,9 +14,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from ingestion.config import LEADERBOARD_FILENAME, LEADERBOARD_REPO_ID
-from ingestion.fake_hub import FakeHub
-from ingestion.synthetic import write_hub_dump
+from ingestion.settings import LEADERBOARD_FILENAME, LEADERBOARD_REPO_ID
+from ingestion.standin import HubStandIn
+from ingestion.standin.synthetic import write_hub_dump
 from tests.conftest import mart_fingerprint as fingerprint
 
 pytestmark = pytest.mark.integration
@@ -101,7 +101,7 @@ def test_three_days_of_changes_refresh_incrementally_and_match_a_rebuild(world, 
     dump, first_revision = world
     warehouse = tmp_path / "scheduled.duckdb"
     now = datetime.now(timezone.utc)
-    with FakeHub(dump) as hub, dg.instance_for_test() as instance:
+    with HubStandIn(dump) as hub, dg.instance_for_test() as instance:
         monkeypatch.setenv("OBSERVATORY_HUB_ENDPOINT", hub.endpoint)
         monkeypatch.setenv("OBSERVATORY_CACHE_DIR", str(tmp_path / "cache"))
         # the simulated days pass in minutes: no safety margin behind the watermark
@@ -185,7 +185,7 @@ def test_three_days_of_changes_refresh_incrementally_and_match_a_rebuild(world, 
 
 def test_the_archive_sensor_adds_a_partition_and_a_run_per_new_file_date(small_archive, tmp_path, dbt_manifest):
     from orchestration.definitions import defs
-    from orchestration.resources import LeaderboardArchiveResource
+    from orchestration.leaderboard.resources import LeaderboardArchiveResource
 
     folder = tmp_path / "archive"
     shutil.copytree(small_archive, folder)

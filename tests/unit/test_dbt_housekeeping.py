@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from orchestration.dbt_paths import INVOCATION_PREFIX, prune_invocation_dirs
+from orchestration.dbt.project import INVOCATION_PREFIX, prune_invocation_dirs
 
 
 def test_only_the_newest_invocation_folders_are_kept(tmp_path):

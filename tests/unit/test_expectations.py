@@ -8,22 +8,12 @@ import json
 import pandas as pd
 import pytest
 
-from ingestion.landing import connect
-from orchestration.expectations import (
-    ERROR,
-    HUB_KEYS,
-    LEADERBOARD_KEYS,
-    QUARANTINE,
-    WARN,
-    RuleResult,
-    check_result,
-    hub_model_rules,
-    leaderboard_rules,
-    quarantine_rows,
-    record_results,
-    run_suite,
-    volume_rule,
-)
+from ingestion.warehouse import connect
+from orchestration.hub.expectations import HUB_KEYS, hub_model_rules
+from orchestration.leaderboard.expectations import LEADERBOARD_KEYS, leaderboard_rules
+from orchestration.quality.history import ensure_quality_schema, quarantine_rows, record_results
+from orchestration.quality.results import check_result
+from orchestration.quality.suites import ERROR, QUARANTINE, WARN, RuleResult, run_suite, volume_rule
 
 
 def hub_frame(**overrides) -> pd.DataFrame:
@@ -72,6 +62,7 @@ def test_private_repos_are_quarantined_with_every_failing_row():
 
 def test_verdicts_and_quarantine_are_written(tmp_path):
     con = connect(tmp_path / "w.duckdb")
+    ensure_quality_schema(con)
     results = run_suite(hub_frame(private=["true", ..., ..., ...]), hub_model_rules(), "t", HUB_KEYS)
     record_results(con, "raw/hub_models", "hub_models_expectations", results, "run-1", "c1")
     n = quarantine_rows(con, "raw/hub_models", "hub_models_expectations", results, "run-1",

@@ -12,7 +12,7 @@ import pytest
 from huggingface_hub import HfApi, hf_hub_download
 from huggingface_hub.errors import EntryNotFoundError, RepositoryNotFoundError, RevisionNotFoundError
 
-from ingestion.config import LEADERBOARD_FILENAME, LEADERBOARD_REPO_ID
+from ingestion.settings import LEADERBOARD_FILENAME, LEADERBOARD_REPO_ID
 
 
 def _ids(dump_dir):

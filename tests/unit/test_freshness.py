@@ -12,7 +12,7 @@ import dagster as dg
 
 
 def test_every_mart_declares_its_freshness(dbt_manifest):
-    from orchestration.freshness import mart_freshness_hours
+    from orchestration.dbt.freshness import mart_freshness_hours
 
     hours = mart_freshness_hours()
     marts = {k for k in hours if k.path[0] == "marts"}
@@ -32,7 +32,7 @@ def _evaluate(checks, instance) -> dict[str, bool]:
 
 
 def test_a_stale_mart_fails_its_check_and_a_fresh_one_passes(dbt_manifest):
-    from orchestration.freshness import build_freshness_checks
+    from orchestration.dbt.freshness import build_freshness_checks
 
     checks = build_freshness_checks()
     with dg.instance_for_test() as instance:
@@ -45,7 +45,7 @@ def test_a_stale_mart_fails_its_check_and_a_fresh_one_passes(dbt_manifest):
 
 
 def test_the_window_is_the_declared_one(dbt_manifest):
-    from orchestration.freshness import build_freshness_checks
+    from orchestration.dbt.freshness import build_freshness_checks
 
     (check,) = [c for c in build_freshness_checks() if dg.AssetKey(["marts", "mart_ecosystem_summary"]) in
                 {k.asset_key for k in c.check_keys}]

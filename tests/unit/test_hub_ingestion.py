@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -13,10 +12,11 @@ from datetime import datetime, timezone
 import duckdb
 import pytest
 
-from ingestion.fake_hub import FakeHub, FaultPlan
-from ingestion.hub import HubClient
-from ingestion.landing import connect
-from ingestion.loads import load_hub_models
+from ingestion.standin import HubStandIn
+from tests.support.faults import FaultPlan
+from ingestion.hub.client import HubClient
+from ingestion.warehouse import connect
+from ingestion.hub.crawl import load_hub_models
 from tests.conftest import ROOT
 
 
@@ -58,7 +58,7 @@ def con(tmp_path):
 @pytest.mark.parametrize("kind", ["429", "500", "503", "drop", "cut", "slow"])
 def test_landing_equals_the_dump_under_faults(kind, small_dump, con):
     plan = FaultPlan.every(n=2, kind=kind, times=3, retry_after=0.05, delay=1.0)
-    with FakeHub(small_dump[0], fault_hook=plan) as hub:
+    with HubStandIn(small_dump[0], fault_hook=plan) as hub:
         result = load_hub_models(con, fast_client(hub.endpoint, timeout=0.5), page_size=200, mode="full")
     assert len(plan.served) == 3, "the faults were really served"
     assert result.records == len(dump_ids(small_dump[0]))
@@ -66,11 +66,11 @@ def test_landing_equals_the_dump_under_faults(kind, small_dump, con):
 
 
 def test_a_persistent_failure_fails_the_crawl_and_changes_nothing(small_dump, con):
-    with FakeHub(small_dump[0]) as hub:
+    with HubStandIn(small_dump[0]) as hub:
         load_hub_models(con, fast_client(hub.endpoint), page_size=500, mode="full")
     before = landed(con)
     always = FaultPlan({i: "500" for i in range(2, 500)})
-    with FakeHub(small_dump[0], fault_hook=always) as hub:
+    with HubStandIn(small_dump[0], fault_hook=always) as hub:
         with pytest.raises(Exception, match="500"):
             load_hub_models(con, fast_client(hub.endpoint, max_retries=1, attempts=2), page_size=500, mode="full")
     assert landed(con) == before, "a failed crawl is never visible"
@@ -80,9 +80,9 @@ def test_a_persistent_failure_fails_the_crawl_and_changes_nothing(small_dump, co
 
 KILLER = textwrap.dedent("""
     import os, signal, sys
-    from ingestion.hub import HubClient
-    from ingestion.landing import connect
-    from ingestion.loads import load_hub_models
+    from ingestion.hub.client import HubClient
+    from ingestion.warehouse import connect
+    from ingestion.hub.crawl import load_hub_models
     endpoint, warehouse, kill_after = sys.argv[1], sys.argv[2], int(sys.argv[3])
     con = connect(warehouse)
     pages = 0
@@ -99,7 +99,7 @@ KILLER = textwrap.dedent("""
 def test_a_killed_crawl_resumes_from_its_checkpoint(small_dump, tmp_path):
     warehouse = tmp_path / "killed.duckdb"
     requests = FaultPlan({})  # counts requests, serves no fault
-    with FakeHub(small_dump[0], fault_hook=requests) as hub:
+    with HubStandIn(small_dump[0], fault_hook=requests) as hub:
         out = subprocess.run([sys.executable, "-c", KILLER, hub.endpoint, str(warehouse), "6"], cwd=ROOT,
                              capture_output=True, text=True, timeout=120)
         assert out.returncode == -signal.SIGKILL, out.stderr
@@ -116,7 +116,7 @@ def test_a_killed_crawl_resumes_from_its_checkpoint(small_dump, tmp_path):
 
 
 def test_incremental_refresh_fetches_only_what_changed_and_is_idempotent(small_dump, con):
-    with FakeHub(small_dump[0]) as hub:
+    with HubStandIn(small_dump[0]) as hub:
         client = fast_client(hub.endpoint)
         full = load_hub_models(con, client, page_size=300)
         assert full.mode == "full"
@@ -155,7 +155,7 @@ def test_the_token_is_sent_but_never_stored_or_logged(small_dump, tmp_path, monk
     caplog.set_level("DEBUG")
     messages = []
     plan = FaultPlan({2: "500", 3: "drop"}, retry_after=0.05)
-    with FakeHub(small_dump[0], fault_hook=plan) as hub:
+    with HubStandIn(small_dump[0], fault_hook=plan) as hub:
         with connect(warehouse) as con:
             load_hub_models(con, fast_client(hub.endpoint), page_size=500, mode="full", progress=messages.append)
         assert f"Bearer {secret}" in hub.server.seen_authorization, "HF_TOKEN is used when set"
@@ -179,9 +179,11 @@ def test_leaderboard_scope_fetches_leaderboard_models_and_all_their_ancestors(sm
     import pandas as pd
     from datetime import date
 
-    from ingestion.landing import replace_leaderboard_source
-    from ingestion.leaderboard import normalise
-    from ingestion.loads import declared_parents, load_leaderboard_archive, load_leaderboard_models_and_ancestors
+    from ingestion.leaderboard.landing import replace_leaderboard_source
+    from ingestion.leaderboard.readers import normalise
+    from ingestion.hub.ancestors import load_leaderboard_models_and_ancestors
+    from ingestion.leaderboard.load import load_leaderboard_archive
+    from tests.support.lineage import declared_parents
 
     load_leaderboard_archive(con, small_archive)
     ghost = normalise(pd.DataFrame({"fullname": ["ghost-org/deleted-model"], "average": ["1"], "type": ["x"],
@@ -201,7 +203,7 @@ def test_leaderboard_scope_fetches_leaderboard_models_and_all_their_ancestors(sm
             expected.add(m)
             stack += [p for p in declared_parents(records[m]) if p in records]
     assert len(expected) > len(on_board & set(records)), "ancestors add models beyond the leaderboard"
-    with FakeHub(small_dump[0]) as hub:
+    with HubStandIn(small_dump[0]) as hub:
         result = load_leaderboard_models_and_ancestors(con, fast_client(hub.endpoint), batch_size=100)
     assert result.not_found == 1
     got = {m for (m,) in con.execute("select model_id from raw.hub_models").fetchall()}
@@ -212,10 +214,10 @@ def test_leaderboard_scope_fetches_leaderboard_models_and_all_their_ancestors(sm
 
 @pytest.mark.parametrize("prefix", ["/api/datasets", "/datasets/"])
 def test_leaderboard_download_survives_faults_and_skips_a_known_revision(prefix, small_dump, con, tmp_path):
-    from ingestion.loads import load_leaderboard_from_hub
+    from ingestion.leaderboard.load import load_leaderboard_from_hub
 
     plan = FaultPlan({1: "503", 2: "429"}, path_prefix=prefix, retry_after=0.05)
-    with FakeHub(small_dump[0], fault_hook=plan) as hub:
+    with HubStandIn(small_dump[0], fault_hook=plan) as hub:
         client = fast_client(hub.endpoint)
         first = load_leaderboard_from_hub(con, client, tmp_path / "cache")
         again = load_leaderboard_from_hub(con, client, tmp_path / "cache")

@@ -6,8 +6,10 @@ import json
 
 import pytest
 
-from ingestion.landing import HubModelLanding, connect, replace_leaderboard_source
-from ingestion.leaderboard import normalise
+from ingestion.hub.landing import HubModelLanding
+from ingestion.leaderboard.landing import replace_leaderboard_source
+from ingestion.warehouse import connect
+from ingestion.leaderboard.readers import normalise
 
 
 @pytest.fixture()
@@ -93,7 +95,7 @@ def test_a_snapshot_partition_is_replaced_exactly(con, small_archive, tmp_path):
     and leaves every other snapshot alone."""
     import shutil
 
-    from ingestion.loads import archive_snapshot_dates, load_leaderboard_archive
+    from ingestion.leaderboard.load import archive_snapshot_dates, load_leaderboard_archive
 
     folder = tmp_path / "archive"
     shutil.copytree(small_archive, folder)

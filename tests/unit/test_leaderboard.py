@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from ingestion.leaderboard import (
+from ingestion.leaderboard.readers import (
     LANDING_COLUMNS,
     LeaderboardSchemaError,
     archive_files,

@@ -6,8 +6,8 @@ import dagster as dg
 import duckdb
 import pytest
 
-from ingestion.landing import ensure_schema
-from orchestration.leaderboard import resolve_revision, revision_partition_key
+from ingestion.warehouse import ensure_schema
+from orchestration.leaderboard.partitions import resolve_revision, revision_partition_key
 
 OLD = "a" * 12 + "1" * 28
 CURRENT = "b" * 12 + "2" * 28

@@ -13,7 +13,7 @@ import pytest
 
 from orchestration.report import charts
 from orchestration.report.build import MARTS, render_report, write_report
-from orchestration.table_metadata import table_metadata
+from orchestration.metadata import table_metadata
 
 HOSTILE_ID = "mallory/<script>alert(1)"
 HOSTILE_LICENSE = '<img src=x onerror="alert(2)">'

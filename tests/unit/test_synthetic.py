@@ -10,7 +10,7 @@ from collections import Counter
 import pandas as pd
 import pytest
 
-from ingestion.synthetic import write_hub_dump, write_leaderboard_archive
+from ingestion.standin.synthetic import write_hub_dump
 from tests.conftest import SHARED_DATA, walk_first_parents
 
 RELATIONS = ("finetune", "adapter", "quantized", "merge")

@@ -10,12 +10,12 @@ import time
 import duckdb
 import pytest
 
-from ingestion.warehouse_lock import WarehouseLockTimeout, lock_path, warehouse_write_lock
+from ingestion.warehouse.lock import WarehouseLockTimeout, lock_path, warehouse_write_lock
 from tests.conftest import ROOT
 
 HOLDER = textwrap.dedent("""
     import sys, time, duckdb
-    from ingestion.warehouse_lock import warehouse_write_lock
+    from ingestion.warehouse.lock import warehouse_write_lock
     with warehouse_write_lock(sys.argv[1], "the other writer"):
         con = duckdb.connect(sys.argv[1])
         con.execute("create table if not exists t (writer varchar, written double)")

@@ -13,10 +13,9 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 import dagster as dg
-
 from dagster_dbt.asset_utils import get_manifest_and_translator_from_dbt_assets
 
-from orchestration.dbt import observatory_dbt_models
+from orchestration.dbt.assets import observatory_dbt_models
 
 
 def mart_freshness_hours() -> dict[dg.AssetKey, float]:

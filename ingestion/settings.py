@@ -1,12 +1,19 @@
-"""Configuration shared by the CLI, the Dagster resources and the dbt profile.
+"""Every setting of the observatory, read from the environment in one place.
 
-One environment variable names the DuckDB warehouse for Python and dbt alike.
+The CLI, the Dagster resources, the schedules and the dbt profile all read their
+settings here (dbt reads OBSERVATORY_WAREHOUSE itself, with the same rule for a
+relative path: see dbt_project/profiles.yml). Nothing else reads or writes
+``os.environ`` for the project's own settings.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+
+# The project root: relative paths in settings are taken from here, whatever the working directory,
+# so that Python and dbt (which runs in dbt_project/) open the same files.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 WAREHOUSE_ENV = "OBSERVATORY_WAREHOUSE"
 DEFAULT_WAREHOUSE = "data/warehouse.duckdb"
@@ -16,6 +23,8 @@ DEFAULT_HUB_ENDPOINT = "https://huggingface.co"
 
 LEADERBOARD_ARCHIVE_ENV = "OBSERVATORY_LEADERBOARD_ARCHIVE"
 CACHE_DIR_ENV = "OBSERVATORY_CACHE_DIR"
+REPORT_ENV = "OBSERVATORY_REPORT"  # where the HTML report is written (default: beside the warehouse)
+DAGSTER_HOME_ENV = "DAGSTER_HOME"
 
 # Cadences of the automatic refreshes (cron, UTC) and how often the sensor asks the Hub for a new
 # leaderboard revision. Read when the Dagster definitions load.
@@ -27,26 +36,41 @@ WATERMARK_MARGIN_ENV = "OBSERVATORY_WATERMARK_MARGIN_MINUTES"  # incremental: re
 DEFAULT_WATERMARK_MARGIN_MINUTES = 30
 LEADERBOARD_POLL_ENV = "OBSERVATORY_LEADERBOARD_POLL_SECONDS"
 DEFAULT_LEADERBOARD_POLL_SECONDS = 3600
+STEP_RETRIES_ENV = "OBSERVATORY_STEP_RETRIES"
+DEFAULT_STEP_RETRIES = 2
+RETRY_DELAY_ENV = "OBSERVATORY_RETRY_DELAY_SECONDS"
+DEFAULT_RETRY_DELAY_SECONDS = 60
 
-REPORT_ENV = "OBSERVATORY_REPORT"  # where the HTML report is written (default: beside the warehouse)
-
+# The leaderboard dataset on the Hub.
 LEADERBOARD_REPO_ID = "open-llm-leaderboard/contents"
 LEADERBOARD_FILENAME = "data/train-00000-of-00001.parquet"
 
 
+def _path(value: str) -> Path:
+    """A configured path: absolute as given, or relative to the project root."""
+    path = Path(value).expanduser()
+    return (path if path.is_absolute() else PROJECT_ROOT / path).resolve()
+
+
 def warehouse_path() -> Path:
-    """Absolute path of the DuckDB warehouse named by OBSERVATORY_WAREHOUSE."""
-    return Path(os.environ.get(WAREHOUSE_ENV) or DEFAULT_WAREHOUSE).expanduser().resolve()
+    """The DuckDB warehouse: OBSERVATORY_WAREHOUSE (relative to the project root), else
+    data/warehouse.duckdb in the project."""
+    return _path(os.environ.get(WAREHOUSE_ENV) or DEFAULT_WAREHOUSE)
 
 
 def report_path(warehouse: Path | None = None) -> Path:
-    """The HTML report: OBSERVATORY_REPORT, else report/<warehouse name>.html beside the warehouse
-    (data/report/warehouse.html by default)."""
+    """The HTML report: OBSERVATORY_REPORT, else report/<warehouse name>.html beside the warehouse."""
     value = os.environ.get(REPORT_ENV)
     if value:
-        return Path(value).expanduser().resolve()
+        return _path(value)
     warehouse = warehouse or warehouse_path()
     return warehouse.parent / "report" / f"{warehouse.stem}.html"
+
+
+def dagster_home(warehouse: Path | None = None) -> Path:
+    """Dagster's instance folder: DAGSTER_HOME, else dagster_home/ beside the warehouse."""
+    value = os.environ.get(DAGSTER_HOME_ENV)
+    return _path(value) if value else (warehouse or warehouse_path()).parent / "dagster_home"
 
 
 def hub_endpoint() -> str:
@@ -55,15 +79,13 @@ def hub_endpoint() -> str:
 
 def leaderboard_archive_dir() -> Path | None:
     value = os.environ.get(LEADERBOARD_ARCHIVE_ENV)
-    return Path(value).expanduser().resolve() if value else None
+    return _path(value) if value else None
 
 
-def cache_dir() -> Path:
-    """Where downloaded files are cached: beside the warehouse unless configured."""
+def cache_dir(warehouse: Path | None = None) -> Path:
+    """Where downloaded files are cached: OBSERVATORY_CACHE_DIR, else hub_cache/ beside the warehouse."""
     value = os.environ.get(CACHE_DIR_ENV)
-    if value:
-        return Path(value).expanduser().resolve()
-    return warehouse_path().parent / "hub_cache"
+    return _path(value) if value else (warehouse or warehouse_path()).parent / "hub_cache"
 
 
 def hub_refresh_cron() -> str:
@@ -80,6 +102,14 @@ def watermark_margin_minutes() -> int:
 
 def leaderboard_poll_seconds() -> int:
     return _int_env(LEADERBOARD_POLL_ENV, DEFAULT_LEADERBOARD_POLL_SECONDS, minimum=30, unit="seconds")
+
+
+def step_retries() -> int:
+    return _int_env(STEP_RETRIES_ENV, DEFAULT_STEP_RETRIES, minimum=0, unit="retries")
+
+
+def retry_delay_seconds() -> int:
+    return _int_env(RETRY_DELAY_ENV, DEFAULT_RETRY_DELAY_SECONDS, minimum=0, unit="seconds")
 
 
 def _int_env(name: str, default: int, *, minimum: int, unit: str) -> int:

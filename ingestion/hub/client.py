@@ -66,6 +66,10 @@ class HubClient:
     def __repr__(self) -> str:  # never shows the token
         return f"HubClient(endpoint={self.endpoint!r}, token={'set' if self._token else 'unset'})"
 
+    def redact(self, text: str) -> str:
+        """``text`` without this client's token (for messages that are logged or stored)."""
+        return redact(text, self._token)
+
     def _headers(self) -> dict[str, str]:
         # token=None lets the client fall back to HF_TOKEN or the saved login, as it does itself.
         return build_hf_headers(token=self._token, library_name="open-model-observatory")

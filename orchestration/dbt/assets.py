@@ -1,32 +1,22 @@
 """dbt models as Dagster assets: staging, intermediate and marts, grouped by folder; tests become checks."""
 
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 import dagster as dg
 import duckdb
-from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt import DbtCliResource, dbt_assets
 
-from orchestration.dbt_paths import DBT_PROJECT_DIR, KEEP_INVOCATION_DIRS, prune_invocation_dirs
-from orchestration.table_metadata import table_metadata
+from orchestration.dbt.project import (
+    KEEP_INVOCATION_DIRS,
+    dbt_project,
+    prune_invocation_dirs,
+    translator,
+)
+from orchestration.dbt.verdicts import test_verdicts
+from orchestration.metadata import table_metadata
+from orchestration.quality.history import record_dbt_results
 from orchestration.resources import WAREHOUSE_POOL, WarehouseResource
 
-dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
-
-class ObservatoryTranslator(DagsterDbtTranslator):
-    """Groups follow the dbt folders (staging, intermediate, marts, seeds); sources map to raw assets."""
-
-    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
-        if dbt_resource_props["resource_type"] == "seed":
-            return "seeds"
-        fqn = dbt_resource_props.get("fqn", [])
-        return fqn[1] if len(fqn) > 2 else "dbt"
-
-    def get_owners(self, dbt_resource_props: Mapping[str, Any]):
-        return ["team:analytics-engineering"]
-
-translator = ObservatoryTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
 
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=translator,
             pool=WAREHOUSE_POOL)
@@ -50,8 +40,6 @@ def observatory_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResourc
             results = []
         with warehouse.connect(context) as con:
             if results:
-                from orchestration.expectations import record_dbt_results
-
                 record_dbt_results(con, results, context.run.run_id)
             for event in events:
                 yield with_table_metadata(context, con, event)
@@ -86,27 +74,3 @@ def with_table_metadata(context: dg.AssetExecutionContext, con, event):
         context.log.warning(f"could not describe {table_name}: {error}")
         return event
     return event.with_metadata({**event.metadata, **extra})
-
-
-def test_verdicts(run_results: Mapping[str, Any], manifest: Mapping[str, Any]) -> list[dict]:
-    """The data tests of a dbt invocation as rows of the quality history (skipped tests are left out)."""
-    verdicts = []
-    for result in run_results.get("results", []):
-        node = manifest["nodes"].get(result["unique_id"])
-        if not node or node["resource_type"] != "test" or result["status"] not in ("pass", "fail", "warn", "error"):
-            continue
-        attached = node.get("attached_node") or next(iter(node["depends_on"]["nodes"]), None)
-        parent = manifest["nodes"].get(attached) or manifest["sources"].get(attached)
-        asset = translator.get_asset_key(parent).to_user_string() if parent else "(unknown)"
-        verdicts.append({
-            "asset": asset,
-            "check_name": node["name"],
-            "rule": (node.get("test_metadata") or {}).get("name", "singular"),
-            "severity": "ERROR" if str(node["config"].get("severity", "error")).lower() == "error" else "WARN",
-            "passed": result["status"] == "pass",
-            "failing_rows": int(result.get("failures") or 0),
-            "expected": (node.get("description") or node["name"])[:500],
-            "message": result.get("message"),
-            "batch": run_results.get("metadata", {}).get("invocation_id"),
-        })
-    return verdicts

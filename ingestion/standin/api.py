@@ -24,15 +24,12 @@ import base64
 import hashlib
 import json
 import logging
-import socket
-import threading
-import time
 from collections.abc import Callable
-from datetime import datetime, timezone
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
+
+from ingestion.standin.dump import HubDump, _file_sha256, _sort_key
 
 log = logging.getLogger(__name__)
 
@@ -50,148 +47,6 @@ DEFAULT_LISTING_FIELDS = ("likes", "trendingScore", "private", "downloads", "tag
 SORT_FIELDS = {"createdAt", "lastModified", "downloads", "likes", "trendingScore", "_id", "id"}
 MAX_PAGE_SIZE = 1000
 DEFAULT_PAGE_SIZE = 1000
-
-
-class HubDump:
-    """The models of a dump directory, held in memory, with sorted views cached per query."""
-
-    def __init__(self, root: str | Path):
-        self.root = Path(root).resolve()
-        models_path = self.root / "models.jsonl"
-        if not models_path.is_file():
-            raise FileNotFoundError(f"{models_path} not found: a Hub dump holds models.jsonl")
-        self.models: list[dict] = []
-        self.by_id: dict[str, dict] = {}
-        with models_path.open(encoding="utf-8") as fh:
-            for line_no, line in enumerate(fh, 1):
-                if not line.strip():
-                    continue
-                try:
-                    record = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise ValueError(f"{models_path}:{line_no}: not valid JSON ({exc.msg})") from None
-                if "_id" not in record:
-                    # Real records always carry a Mongo-like _id; derive a stable one when the dump lacks it.
-                    record["_id"] = hashlib.sha1(record["id"].encode()).hexdigest()[:24]
-                self.models.append(record)
-                self.by_id[record["id"]] = record
-        self._views: dict[tuple, list[dict]] = {}
-        self._lock = threading.Lock()
-
-    def put(self, record: dict) -> None:
-        """Add or replace a model (tests simulate Hub changes with this)."""
-        record = dict(record)
-        record.setdefault("_id", hashlib.sha1(record["id"].encode()).hexdigest()[:24])
-        with self._lock:
-            old = self.by_id.get(record["id"])
-            if old is not None:
-                self.models[self.models.index(old)] = record
-            else:
-                self.models.append(record)
-            self.by_id[record["id"]] = record
-            self._views.clear()
-
-    def remove(self, model_id: str) -> dict:
-        with self._lock:
-            record = self.by_id.pop(model_id)
-            self.models.remove(record)
-            self._views.clear()
-            return record
-
-    def view(self, sort: str, filters: tuple, author: str | None, pipeline_tag: str | None,
-             search: str | None) -> list[dict]:
-        key = (sort, filters, author, pipeline_tag, search)
-        with self._lock:
-            cached = self._views.get(key)
-        if cached is not None:
-            return cached
-        rows = self.models
-        if author:
-            rows = [r for r in rows if r.get("author", r["id"].split("/")[0]) == author]
-        if pipeline_tag:
-            rows = [r for r in rows if r.get("pipeline_tag") == pipeline_tag]
-        if search:
-            needle = search.lower()
-            rows = [r for r in rows if needle in r["id"].lower()]
-        for tag in filters:
-            rows = [r for r in rows if tag in (r.get("tags") or ()) or r.get("pipeline_tag") == tag
-                    or r.get("library_name") == tag]
-        # Descending on (sort value, _id); records without the sort value come last.
-        rows = sorted(rows, key=lambda r: _sort_key(r, sort), reverse=True)
-        with self._lock:
-            self._views[key] = rows
-        return rows
-
-    # -- datasets ---------------------------------------------------------------------------
-
-    def dataset_dir(self, repo_id: str) -> Path | None:
-        path = self._safe_path("datasets", repo_id)
-        return path if path is not None and path.is_dir() else None
-
-    def dataset_files(self, repo_id: str) -> list[str]:
-        base = self.dataset_dir(repo_id)
-        if base is None:
-            return []
-        return sorted(str(p.relative_to(base)) for p in base.rglob("*")
-                      if p.is_file() and not p.is_symlink() and not p.name.endswith(".partial"))
-
-    def dataset_revision(self, repo_id: str) -> tuple[str, datetime]:
-        """Commit sha (from the files' content) and last modified time of a dataset."""
-        base = self.dataset_dir(repo_id)
-        digest = hashlib.sha1()
-        newest = 0.0
-        for rel in self.dataset_files(repo_id):
-            path = base / rel
-            digest.update(rel.encode())
-            digest.update(_file_sha256(path).encode())
-            newest = max(newest, path.stat().st_mtime)
-        return digest.hexdigest(), datetime.fromtimestamp(newest, tz=timezone.utc)
-
-    def _safe_path(self, *parts: str) -> Path | None:
-        """Resolve a path under the dump root; None when it would leave it."""
-        candidate = self.root.joinpath(*parts)
-        try:
-            resolved = candidate.resolve()
-        except (OSError, RuntimeError):
-            return None
-        if resolved != self.root and self.root not in resolved.parents:
-            return None
-        return resolved
-
-    def dataset_file(self, repo_id: str, rel_path: str) -> Path | None:
-        base = self.dataset_dir(repo_id)
-        if base is None or not rel_path or rel_path.startswith("/") or "\\" in rel_path:
-            return None
-        if any(part in ("..", "") for part in rel_path.split("/")):
-            return None
-        path = self._safe_path("datasets", repo_id, rel_path)
-        if path is None or base not in path.parents or not path.is_file():
-            return None
-        return path
-
-
-_SHA_CACHE: dict[tuple[str, float, int], str] = {}
-
-
-def _file_sha256(path: Path) -> str:
-    stat = path.stat()
-    key = (str(path), stat.st_mtime, stat.st_size)
-    if key not in _SHA_CACHE:
-        digest = hashlib.sha256()
-        with path.open("rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(chunk)
-        _SHA_CACHE[key] = digest.hexdigest()
-    return _SHA_CACHE[key]
-
-
-def _sort_key(record: dict, sort: str) -> tuple:
-    value = record.get(sort)
-    if value is None:
-        return (0, "", record["_id"])
-    if isinstance(value, (int, float)):
-        return (1, float(value), record["_id"])
-    return (1, str(value), record["_id"])
 
 
 def _encode_cursor(key: tuple) -> str:
@@ -230,83 +85,15 @@ class HubError(Exception):
 # A fault injector may answer a request itself (return True) before the normal handler runs.
 FaultHook = Callable[["HubRequestHandler"], bool]
 
-FAULT_KINDS = ("429", "500", "503", "slow", "drop", "cut")
-
-
-class FaultPlan:
-    """Deterministic faults for tests: the n-th matching request (1-based) gets a fault.
-
-    Kinds: ``429`` (with Retry-After and RateLimit headers), ``500``, ``503``, ``slow``
-    (answers after ``delay`` seconds), ``drop`` (closes the connection without answering),
-    ``cut`` (sends the headers and half the body, then closes). Only requests whose path
-    starts with ``path_prefix`` count. Every fault served is recorded in ``served``.
-    """
-
-    def __init__(self, faults: dict[int, str], path_prefix: str = "/api/models", retry_after: float = 1,
-                 delay: float = 0.5):
-        bad = {k for k in faults.values() if k not in FAULT_KINDS}
-        if bad:
-            raise ValueError(f"unknown fault kinds {bad}; known: {FAULT_KINDS}")
-        self.faults = dict(faults)
-        self.path_prefix = path_prefix
-        self.retry_after = retry_after
-        self.delay = delay
-        self.count = 0
-        self.served: list[tuple[int, str, str]] = []
-        self._lock = threading.Lock()
-
-    @classmethod
-    def every(cls, n: int, kind: str, times: int, start: int = 1, **kwargs) -> FaultPlan:
-        """``times`` faults of one kind, on requests start, start+n, start+2n, ..."""
-        return cls({start + i * n: kind for i in range(times)}, **kwargs)
-
-    def __call__(self, handler: HubRequestHandler) -> bool:
-        if not handler.path.startswith(self.path_prefix):
-            return False
-        with self._lock:
-            self.count += 1
-            kind = self.faults.get(self.count)
-            if kind:
-                self.served.append((self.count, kind, handler.path))
-        if kind is None:
-            return False
-        if kind == "slow":
-            time.sleep(self.delay)
-            return False  # then answer normally
-        if kind in ("429", "500", "503"):
-            status = int(kind)
-            headers = {}
-            if status == 429:
-                headers = {"Retry-After": f"{self.retry_after:g}",
-                           "RateLimit": f'"api";r=0;t={max(1, round(self.retry_after))}',
-                           "RateLimit-Policy": '"fixed window";"api";q=500;w=300'}
-            handler._send_json({"error": f"injected {kind}"}, status=status, headers=headers)
-            return True
-        if kind == "drop":
-            handler.close_connection = True
-            handler.connection.shutdown(socket.SHUT_RDWR)
-            return True
-        # cut: a page promised in full, half delivered
-        body = b'[{"_id":"x","id":"cut/off"},' + b" " * 4000
-        handler.send_response(200)
-        handler.send_header("Content-Type", "application/json")
-        handler.send_header("Content-Length", str(len(body) * 2))
-        handler.end_headers()
-        handler.wfile.write(body)
-        handler.wfile.flush()
-        handler.close_connection = True
-        handler.connection.shutdown(socket.SHUT_RDWR)
-        return True
-
 
 class HubRequestHandler(BaseHTTPRequestHandler):
-    server_version = "FakeHub/1.0"
+    server_version = "HubStandIn/1.0"
     protocol_version = "HTTP/1.1"
-    dump: HubDump  # set on the subclass made by FakeHub
+    dump: HubDump  # set on the subclass made by HubStandIn
     fault_hook: FaultHook | None = None
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 (signature of the base class)
-        log.debug("fake hub: " + format, *args)
+        log.debug("hub stand-in: " + format, *args)
 
     # -- dispatch ------------------------------------------------------------------------
 
@@ -506,58 +293,3 @@ def _normalise(key: tuple) -> tuple:
     if isinstance(value, int) and not isinstance(value, bool):
         value = float(value)
     return (present, value, oid)
-
-
-class FakeHub:
-    """Runs the stand-in on 127.0.0.1 in a background thread; use as a context manager."""
-
-    def __init__(self, dump_dir: str | Path, port: int = 0, fault_hook: FaultHook | None = None):
-        self.dump = HubDump(dump_dir)
-        handler = type("BoundHubRequestHandler", (HubRequestHandler,),
-                       {"dump": self.dump, "fault_hook": staticmethod(fault_hook) if fault_hook else None})
-        self.server = ThreadingHTTPServer(("127.0.0.1", port), handler)
-        self.server.daemon_threads = True
-        self.server.seen_authorization = set()  # type: ignore[attr-defined]  (tests check tokens are sent)
-        self._thread: threading.Thread | None = None
-
-    @property
-    def endpoint(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def start(self) -> FakeHub:
-        self._thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), name="fake-hub", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-
-    def __enter__(self) -> FakeHub:
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
-
-
-def main(argv: list[str] | None = None) -> None:
-    import argparse
-
-    parser = argparse.ArgumentParser(description="Serve a Hub dump directory on 127.0.0.1 like the Hub API.")
-    parser.add_argument("dump", type=Path)
-    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
-    args = parser.parse_args(argv)
-    with FakeHub(args.dump, port=args.port) as hub:
-        print(f"serving {args.dump} ({len(hub.dump.models)} models) at {hub.endpoint}", flush=True)
-        try:
-            while True:
-                time.sleep(3600)
-        except KeyboardInterrupt:
-            pass
-
-
-if __name__ == "__main__":
-    main()

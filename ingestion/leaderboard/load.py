@@ -1,0 +1,88 @@
+"""Loading the leaderboard: the Hub dataset at a fixed revision, and the dated archived exports.
+
+Each load reads (and so validates) everything first, then lands it in one transaction: a file
+that cannot be read changes nothing. A ``progress`` callback receives a line per file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from ingestion.hub.client import HubClient
+from ingestion.leaderboard.landing import loaded_revisions, replace_leaderboard_source
+from ingestion.leaderboard.readers import archive_files, read_csv_export, read_hub_parquet, snapshot_date_from_name
+from ingestion.progress import Progress, quiet
+from ingestion.settings import LEADERBOARD_FILENAME, LEADERBOARD_REPO_ID
+
+
+@dataclasses.dataclass
+class LeaderboardLoadResult:
+    revision: str | None
+    snapshot_date: str | None
+    rows: int
+    skipped: bool
+    files: dict[str, int] = dataclasses.field(default_factory=dict)
+
+
+def load_leaderboard_from_hub(con: duckdb.DuckDBPyConnection, client: HubClient, cache_dir: Path, *,
+                              repo_id: str = LEADERBOARD_REPO_ID, filename: str = LEADERBOARD_FILENAME,
+                              progress: Progress = quiet) -> LeaderboardLoadResult:
+    """Download the leaderboard parquet at the dataset's current revision; skip a revision already loaded."""
+    revision, modified = client.dataset_revision(repo_id)
+    commit_date = datetime.fromisoformat(modified).date() if modified else date.today()
+    if revision in loaded_revisions(con):
+        progress(f"leaderboard {repo_id}@{revision[:12]}: already loaded, nothing to do")
+        return LeaderboardLoadResult(revision, None, 0, skipped=True)
+    return load_leaderboard_revision(con, client, cache_dir, revision, commit_date, repo_id=repo_id,
+                                     filename=filename, progress=progress)
+
+
+def load_leaderboard_revision(con: duckdb.DuckDBPyConnection, client: HubClient, cache_dir: Path, revision: str,
+                              commit_date: date, *, repo_id: str = LEADERBOARD_REPO_ID,
+                              filename: str = LEADERBOARD_FILENAME,
+                              progress: Progress = quiet) -> LeaderboardLoadResult:
+    """Land the leaderboard parquet of one dataset revision, replacing whatever that revision landed
+    before (exactly: one transaction; a file that cannot be read changes nothing)."""
+    progress(f"leaderboard {repo_id}@{revision[:12]}: downloading {filename}")
+    path = client.download_dataset_file(repo_id, filename, revision, cache_dir)
+    rows = read_hub_parquet(path, revision=revision, commit_date=commit_date,
+                            source_name=f"{repo_id}@{revision}")
+    snap = rows["snapshot_date"].iloc[0]
+    n = replace_leaderboard_source(con, "leaderboard_hub_results", rows)
+    progress(f"leaderboard {repo_id}@{revision[:12]}: landed {n} rows (snapshot {snap})")
+    return LeaderboardLoadResult(revision, snap, n, skipped=False, files={filename: n})
+
+
+def archive_snapshot_dates(folder: Path) -> list[str]:
+    """The snapshot dates (YYYY-MM-DD) of a folder's dated exports, oldest first: one partition each."""
+    return sorted({snapshot_date_from_name(p).isoformat() for p in archive_files(folder)})
+
+
+def load_leaderboard_archive(con: duckdb.DuckDBPyConnection, folder: Path, progress: Progress = quiet,
+                             snapshot_date: str | None = None) -> LeaderboardLoadResult:
+    """Import the dated CSV exports of a folder, one snapshot per file date (all of them, or those of
+    ``snapshot_date``). Every file is read, and so validated, before any is landed: a bad file changes
+    nothing. Re-importing replaces the snapshot's rows exactly."""
+    files = archive_files(folder)
+    if snapshot_date is not None:
+        files = [p for p in files if snapshot_date_from_name(p).isoformat() == snapshot_date]
+        if not files:
+            raise FileNotFoundError(f"no leaderboard export dated {snapshot_date} in {folder}")
+    counts: dict[str, int] = {}
+    frames = []
+    for k, path in enumerate(files, 1):
+        frames.append(read_csv_export(path))
+        progress(f"leaderboard archive: read {k}/{len(files)} {path.name} ({len(frames[-1])} rows)")
+    if not frames:
+        return LeaderboardLoadResult(None, None, 0, skipped=True)
+    for path, frame in zip(files, frames, strict=True):
+        counts[path.name] = len(frame)
+    # One transaction for everything read.
+    replace_leaderboard_source(con, "leaderboard_archive_results", pd.concat(frames, ignore_index=True),
+                               snapshot_date=snapshot_date)
+    return LeaderboardLoadResult(None, snapshot_date, sum(counts.values()), skipped=False, files=counts)

@@ -1,0 +1,155 @@
+"""A Hub dump directory held in memory: the models of ``models.jsonl`` and the dataset files.
+
+Layout (that of ../shared/data/hub_dump): ``models.jsonl`` (one record a line, as the listing
+serves them) and ``datasets/<org>/<name>/<files>``. Only files under the root are ever served.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from datetime import datetime, timezone
+from pathlib import Path
+
+
+class HubDump:
+    """The models of a dump directory, held in memory, with sorted views cached per query."""
+
+    def __init__(self, root: str | Path):
+        self.root = Path(root).resolve()
+        models_path = self.root / "models.jsonl"
+        if not models_path.is_file():
+            raise FileNotFoundError(f"{models_path} not found: a Hub dump holds models.jsonl")
+        self.models: list[dict] = []
+        self.by_id: dict[str, dict] = {}
+        with models_path.open(encoding="utf-8") as fh:
+            for line_no, line in enumerate(fh, 1):
+                if not line.strip():
+                    continue
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise ValueError(f"{models_path}:{line_no}: not valid JSON ({exc.msg})") from None
+                if "_id" not in record:
+                    # Real records always carry a Mongo-like _id; derive a stable one when the dump lacks it.
+                    record["_id"] = hashlib.sha1(record["id"].encode()).hexdigest()[:24]
+                self.models.append(record)
+                self.by_id[record["id"]] = record
+        self._views: dict[tuple, list[dict]] = {}
+        self._lock = threading.Lock()
+
+    def put(self, record: dict) -> None:
+        """Add or replace a model (tests simulate Hub changes with this)."""
+        record = dict(record)
+        record.setdefault("_id", hashlib.sha1(record["id"].encode()).hexdigest()[:24])
+        with self._lock:
+            old = self.by_id.get(record["id"])
+            if old is not None:
+                self.models[self.models.index(old)] = record
+            else:
+                self.models.append(record)
+            self.by_id[record["id"]] = record
+            self._views.clear()
+
+    def remove(self, model_id: str) -> dict:
+        with self._lock:
+            record = self.by_id.pop(model_id)
+            self.models.remove(record)
+            self._views.clear()
+            return record
+
+    def view(self, sort: str, filters: tuple, author: str | None, pipeline_tag: str | None,
+             search: str | None) -> list[dict]:
+        key = (sort, filters, author, pipeline_tag, search)
+        with self._lock:
+            cached = self._views.get(key)
+        if cached is not None:
+            return cached
+        rows = self.models
+        if author:
+            rows = [r for r in rows if r.get("author", r["id"].split("/")[0]) == author]
+        if pipeline_tag:
+            rows = [r for r in rows if r.get("pipeline_tag") == pipeline_tag]
+        if search:
+            needle = search.lower()
+            rows = [r for r in rows if needle in r["id"].lower()]
+        for tag in filters:
+            rows = [r for r in rows if tag in (r.get("tags") or ()) or r.get("pipeline_tag") == tag
+                    or r.get("library_name") == tag]
+        # Descending on (sort value, _id); records without the sort value come last.
+        rows = sorted(rows, key=lambda r: _sort_key(r, sort), reverse=True)
+        with self._lock:
+            self._views[key] = rows
+        return rows
+
+    # -- datasets ---------------------------------------------------------------------------
+
+    def dataset_dir(self, repo_id: str) -> Path | None:
+        path = self._safe_path("datasets", repo_id)
+        return path if path is not None and path.is_dir() else None
+
+    def dataset_files(self, repo_id: str) -> list[str]:
+        base = self.dataset_dir(repo_id)
+        if base is None:
+            return []
+        return sorted(str(p.relative_to(base)) for p in base.rglob("*")
+                      if p.is_file() and not p.is_symlink() and not p.name.endswith(".partial"))
+
+    def dataset_revision(self, repo_id: str) -> tuple[str, datetime]:
+        """Commit sha (from the files' content) and last modified time of a dataset."""
+        base = self.dataset_dir(repo_id)
+        digest = hashlib.sha1()
+        newest = 0.0
+        for rel in self.dataset_files(repo_id):
+            path = base / rel
+            digest.update(rel.encode())
+            digest.update(_file_sha256(path).encode())
+            newest = max(newest, path.stat().st_mtime)
+        return digest.hexdigest(), datetime.fromtimestamp(newest, tz=timezone.utc)
+
+    def _safe_path(self, *parts: str) -> Path | None:
+        """Resolve a path under the dump root; None when it would leave it."""
+        candidate = self.root.joinpath(*parts)
+        try:
+            resolved = candidate.resolve()
+        except (OSError, RuntimeError):
+            return None
+        if resolved != self.root and self.root not in resolved.parents:
+            return None
+        return resolved
+
+    def dataset_file(self, repo_id: str, rel_path: str) -> Path | None:
+        base = self.dataset_dir(repo_id)
+        if base is None or not rel_path or rel_path.startswith("/") or "\\" in rel_path:
+            return None
+        if any(part in ("..", "") for part in rel_path.split("/")):
+            return None
+        path = self._safe_path("datasets", repo_id, rel_path)
+        if path is None or base not in path.parents or not path.is_file():
+            return None
+        return path
+
+
+_SHA_CACHE: dict[tuple[str, float, int], str] = {}
+
+
+def _file_sha256(path: Path) -> str:
+    stat = path.stat()
+    key = (str(path), stat.st_mtime, stat.st_size)
+    if key not in _SHA_CACHE:
+        digest = hashlib.sha256()
+        with path.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+        _SHA_CACHE[key] = digest.hexdigest()
+    return _SHA_CACHE[key]
+
+
+def _sort_key(record: dict, sort: str) -> tuple:
+    value = record.get(sort)
+    if value is None:
+        return (0, "", record["_id"])
+    if isinstance(value, (int, float)):
+        return (1, float(value), record["_id"])
+    return (1, str(value), record["_id"])

@@ -1,0 +1,66 @@
+"""Runs the Hub stand-in (``ingestion.standin.api``) on 127.0.0.1 in a background thread."""
+
+from __future__ import annotations
+
+import threading
+import time
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+
+from ingestion.standin.api import FaultHook, HubRequestHandler
+from ingestion.standin.dump import HubDump
+
+
+class HubStandIn:
+    """Runs the stand-in on 127.0.0.1 in a background thread; use as a context manager."""
+
+    def __init__(self, dump_dir: str | Path, port: int = 0, fault_hook: FaultHook | None = None):
+        self.dump = HubDump(dump_dir)
+        handler = type("BoundHubRequestHandler", (HubRequestHandler,),
+                       {"dump": self.dump, "fault_hook": staticmethod(fault_hook) if fault_hook else None})
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+        self.server.daemon_threads = True
+        self.server.seen_authorization = set()  # type: ignore[attr-defined]  (tests check tokens are sent)
+        self._thread: threading.Thread | None = None
+
+    @property
+    def endpoint(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> HubStandIn:
+        self._thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), name="hub-standin", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def __enter__(self) -> HubStandIn:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def main(argv: list[str] | None = None) -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Serve a Hub dump directory on 127.0.0.1 like the Hub API.")
+    parser.add_argument("dump", type=Path)
+    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    args = parser.parse_args(argv)
+    with HubStandIn(args.dump, port=args.port) as hub:
+        print(f"serving {args.dump} ({len(hub.dump.models)} models) at {hub.endpoint}", flush=True)
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            pass
+
+
+if __name__ == "__main__":
+    main()

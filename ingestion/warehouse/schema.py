@@ -1,0 +1,94 @@
+"""The raw schema: the landing tables of every source, created (and migrated) on connect."""
+
+from __future__ import annotations
+
+import duckdb
+
+from ingestion.leaderboard.readers import LANDING_COLUMNS
+from ingestion.warehouse.rules import install_rules
+
+RAW_SCHEMA = "raw"
+LEADERBOARD_TABLES = ("leaderboard_hub_results", "leaderboard_archive_results")
+
+_HUB_DDL = f"""
+create schema if not exists {RAW_SCHEMA};
+create table if not exists {RAW_SCHEMA}.hub_crawls (
+    crawl_id varchar not null,
+    endpoint varchar not null,
+    query varchar not null,
+    scope varchar not null default 'all',       -- what the crawl covers (whole Hub, a filter, ...)
+    mode varchar not null default 'full',       -- full (sees the whole scope) or incremental
+    watermark timestamptz,                      -- incremental: fetch models modified at or after this
+    started_at timestamptz not null,
+    finished_at timestamptz,
+    status varchar not null,                    -- running, complete, failed, abandoned
+    next_url varchar,                           -- checkpoint: where to resume
+    pages integer not null default 0,
+    records integer not null default 0,
+    quarantined integer not null default 0,
+    new_models integer,
+    changed_models integer,
+    removed_models integer,
+    error varchar
+);
+create table if not exists {RAW_SCHEMA}.hub_model_removals (
+    model_id varchar not null,
+    removal varchar not null,                   -- deleted or renamed
+    renamed_to varchar,
+    detected_at timestamptz not null,
+    crawl_id varchar not null
+);
+create table if not exists {RAW_SCHEMA}.hub_models (
+    model_id varchar not null,
+    payload json not null,              -- the record exactly as the Hub served it
+    crawl_id varchar not null,
+    fetched_at timestamptz not null
+);
+create table if not exists {RAW_SCHEMA}.hub_models_loading (
+    crawl_id varchar not null,
+    page_no integer not null,
+    position integer not null,
+    model_id varchar not null,
+    payload json not null,
+    fetched_at timestamptz not null
+);
+create table if not exists {RAW_SCHEMA}.hub_models_quarantine (
+    crawl_id varchar not null,
+    page_no integer,
+    position integer,
+    raw_record varchar,
+    reason varchar not null,
+    quarantined_at timestamptz not null
+);
+"""
+
+# Columns added after a table was first created: applied to existing warehouses on connect.
+_MIGRATIONS = [
+    ("hub_crawls", "scope", "varchar default 'all'"),
+    ("hub_crawls", "mode", "varchar default 'full'"),
+    ("hub_crawls", "watermark", "timestamptz"),
+    ("hub_crawls", "new_models", "integer"),
+    ("hub_crawls", "changed_models", "integer"),
+    ("hub_crawls", "removed_models", "integer"),
+    ("hub_crawls", "error", "varchar"),
+    ("hub_crawls", "verified_at", "timestamptz"),  # when the blocking quality checks passed on it
+    ("hub_crawls", "duplicate_records", "integer"),  # records served again under an id already seen
+]
+
+
+def _leaderboard_ddl(table: str) -> str:
+    """A leaderboard landing table: every landing column as text (staging casts), as read."""
+    cols = ",\n    ".join(
+        f"{c} {'integer' if c == 'row_number' else 'json' if c == 'original_record' else 'varchar'}"
+        for c in LANDING_COLUMNS)
+    return f"create table if not exists {RAW_SCHEMA}.{table} (\n    {cols},\n    loaded_at timestamptz not null\n);"
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create what is missing of the raw schema, and (re)install the shared rules."""
+    con.execute(_HUB_DDL)
+    for table, column, column_type in _MIGRATIONS:
+        con.execute(f"alter table {RAW_SCHEMA}.{table} add column if not exists {column} {column_type}")
+    for table in LEADERBOARD_TABLES:
+        con.execute(_leaderboard_ddl(table))
+    install_rules(con)

@@ -1,0 +1,5 @@
+"""`python -m orchestration.cli`: the same as the `observatory` command."""
+
+from orchestration.cli import main
+
+main()

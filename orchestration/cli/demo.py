@@ -1,0 +1,120 @@
+"""`observatory demo` and `observatory backfill-leaderboard`: the whole pipeline against a local Hub stand-in,
+and a folder of archived leaderboard exports landed one snapshot at a time."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from ingestion import settings
+from orchestration.cli.runs import open_instance, report_checks, run_job, run_partition, say
+from orchestration.cli.warehouse import mart_row_counts
+from orchestration.dbt.project import prepare_manifest
+
+
+def _archive_resources(folder: Path | None) -> dict:
+    return {"leaderboard_archive": {"config": {"folder": str(folder) if folder else None}}}
+
+
+def run_demo(hub_dump: Path | None, leaderboard_archive: Path | None, warehouse: Path,
+             models: int = 3000, seed: int = 42) -> dict[str, int]:
+    """Run every asset once against a local Hub stand-in serving ``hub_dump`` (generated when None).
+    Returns rows per mart."""
+    from ingestion.standin import HubStandIn
+    from ingestion.standin.synthetic import write_hub_dump, write_leaderboard_archive
+
+    if hub_dump is None:
+        demo_dir = warehouse.parent / "demo_source"
+        hub_dump = demo_dir / "hub_dump"
+        say(f"generating a synthetic Hub dump of {models} models (seed {seed}) in {hub_dump}")
+        write_hub_dump(hub_dump, n_models=models, seed=seed)
+        if leaderboard_archive is None:
+            leaderboard_archive = demo_dir / "leaderboard"
+            write_leaderboard_archive(leaderboard_archive, n_models=models, seed=seed)
+    hub_dump = hub_dump.expanduser().resolve()
+    if not (hub_dump / "models.jsonl").is_file():
+        raise SystemExit(f"error: {hub_dump} is not a Hub dump (no models.jsonl in it)")
+    if leaderboard_archive is not None:
+        leaderboard_archive = leaderboard_archive.expanduser().resolve()
+        if not leaderboard_archive.is_dir():
+            raise SystemExit(f"error: leaderboard archive folder {leaderboard_archive} does not exist")
+    prepare_manifest()
+
+    from orchestration.definitions import defs
+
+    began = time.perf_counter()
+    with open_instance(warehouse) as instance, HubStandIn(hub_dump) as hub:
+        if leaderboard_archive is not None:
+            backfill_leaderboard_archive(defs, instance, leaderboard_archive)
+        say(f"Hub stand-in serving {hub_dump} at {hub.endpoint}")
+        resources = {"hub": {"config": {"endpoint": hub.endpoint}}, **_archive_resources(leaderboard_archive)}
+        land_leaderboard_revision(defs, instance, hub.endpoint)
+        result = run_job(defs, instance, "refresh_everything", resources=resources)
+    report_checks(result)
+    if not result.success:
+        failed = [e.step_key for e in result.all_events if e.is_step_failure]
+        raise SystemExit(f"error: the pipeline failed (steps: {', '.join(failed) or 'unknown'}); "
+                         "see the log above")
+    rows = mart_row_counts(warehouse)
+    say(f"\nbuilt in {time.perf_counter() - began:.1f} s; warehouse: {warehouse}")
+    width = max((len(n) for n in rows), default=10)
+    for name, count in rows.items():
+        say(f"  marts.{name:<{width}}  {count:>8} rows")
+    say(f"\nreport: {settings.report_path(warehouse)}  (open it in a browser; it works offline)")
+    say("\nnext:")
+    say("  make dev                      # the Dagster UI over this warehouse, at http://127.0.0.1:3000")
+    say(f"  observatory sql --warehouse {warehouse} 'from marts.mart_ecosystem_summary'")
+    return rows
+
+
+def backfill_leaderboard_archive(defs, instance, folder: Path) -> list[str]:
+    """One partition per snapshot date of the folder's exports, each landed and checked in its own run
+    (re-running a date replaces it exactly). Stops at the first snapshot that fails, naming it."""
+    from ingestion.leaderboard.load import archive_snapshot_dates
+    from ingestion.leaderboard.readers import LeaderboardSchemaError
+    from orchestration.leaderboard.partitions import leaderboard_snapshots
+
+    try:
+        dates = archive_snapshot_dates(folder)
+    except (LeaderboardSchemaError, FileNotFoundError) as exc:
+        raise SystemExit(f"error: {exc}") from None
+    known = set(instance.get_dynamic_partitions(leaderboard_snapshots.name))
+    say(f"leaderboard archive {folder}: {len(dates)} snapshots ({len([d for d in dates if d not in known])} "
+        "new partitions)")
+    for k, snapshot in enumerate(dates, 1):
+        say(f"leaderboard archive: snapshot {snapshot} ({k}/{len(dates)})")
+        run_partition(defs, instance, "leaderboard_archive_load", leaderboard_snapshots, snapshot,
+                      f"leaderboard archive snapshot {snapshot}", resources=_archive_resources(folder))
+    return dates
+
+
+def land_leaderboard_revision(defs, instance, endpoint: str) -> str:
+    """The leaderboard dataset's current revision as its partition, landed and checked in one run (what
+    the revision sensor does on a schedule, without the rebuild: the demo's main run follows)."""
+    from ingestion.hub.client import HubClient
+    from orchestration.leaderboard.partitions import REVISION_TAG, leaderboard_revisions, revision_partition_key
+
+    revision, modified = HubClient(endpoint).dataset_revision(settings.LEADERBOARD_REPO_ID)
+    key = revision_partition_key(revision, modified)
+    say(f"leaderboard dataset {settings.LEADERBOARD_REPO_ID}: revision {revision[:12]} (partition {key})")
+    run_partition(defs, instance, "leaderboard_dataset_load", leaderboard_revisions, key,
+                  f"leaderboard dataset revision {revision[:12]}", tags={REVISION_TAG: revision},
+                  resources={"hub": {"config": {"endpoint": endpoint}}})
+    return key
+
+
+def run_backfill(folder: Path, warehouse: Path) -> None:
+    """`observatory backfill-leaderboard`: every snapshot of a folder, then one build of the dbt models."""
+    folder = folder.expanduser().resolve()
+    prepare_manifest()
+    from orchestration.definitions import defs
+
+    with open_instance(warehouse) as instance:
+        backfill_leaderboard_archive(defs, instance, folder)
+        result = run_job(defs, instance, "build_models")
+    report_checks(result)
+    if not result.success:
+        raise SystemExit("error: building the dbt models failed; see the log above")
+    for name, count in mart_row_counts(warehouse).items():
+        say(f"  marts.{name}  {count} rows")
+    say(f"report: {settings.report_path(warehouse)}")

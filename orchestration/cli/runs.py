@@ -1,0 +1,68 @@
+"""Running the Dagster jobs from the command line: the instance, partition runs, what failed."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dagster as dg
+
+from ingestion import settings
+from ingestion.warehouse.lock import warehouse_write_lock
+
+INSTANCE_TEMPLATE = Path(__file__).resolve().parent.parent / "dagster.yaml"
+LOG_INFO = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+
+
+def say(message: str) -> None:
+    print(message, flush=True)
+
+
+def ensure_dagster_home(path: Path) -> Path:
+    """The folder with the project's instance template as its dagster.yaml when it has none."""
+    path.mkdir(parents=True, exist_ok=True)
+    target = path / "dagster.yaml"
+    if not target.exists():
+        partial = path / f"dagster.yaml.{os.getpid()}.partial"
+        partial.write_text(INSTANCE_TEMPLATE.read_text())
+        partial.replace(target)
+    return path
+
+
+def open_instance(warehouse: Path) -> dg.DagsterInstance:
+    """The Dagster instance of ``settings.dagster_home`` (beside the warehouse unless DAGSTER_HOME is set),
+    opened under the warehouse lock: two commands starting at once must not both create its storage."""
+    home = ensure_dagster_home(settings.dagster_home(warehouse))
+    with warehouse_write_lock(warehouse, "observatory (opening the Dagster instance)", on_wait=say):
+        return dg.DagsterInstance.from_config(str(home))
+
+
+def run_job(defs, instance, job_name: str, *, resources: dict | None = None, partition_key: str | None = None,
+            tags: dict | None = None):
+    """One run of a job in this process, with INFO logs and the given resource configuration."""
+    run_config = {**LOG_INFO, **({"resources": resources} if resources else {})}
+    return defs.resolve_job_def(job_name).execute_in_process(
+        instance=instance, partition_key=partition_key, tags=tags, raise_on_error=False, run_config=run_config)
+
+
+def run_partition(defs, instance, job_name: str, partitions_def, key: str, what: str, *,
+                  resources: dict | None = None, tags: dict | None = None) -> None:
+    """Add ``key`` to a dynamic partitions definition (a no-op when known) and land it in one run of
+    ``job_name``; print the checks that did not pass and stop, naming ``what``, when the run fails."""
+    instance.add_dynamic_partitions(partitions_def.name, [key])
+    result = run_job(defs, instance, job_name, resources=resources, partition_key=key, tags=tags)
+    report_checks(result)
+    if not result.success:
+        raise SystemExit(f"error: {what} failed; nothing downstream was rebuilt (see the log above)")
+
+
+def report_checks(result) -> None:
+    """Print every check that did not pass: name, severity and what it found (with example values)."""
+    failed = [e for e in result.get_asset_check_evaluations() if not e.passed]
+    if not failed:
+        return
+    say("\nchecks that did not pass:")
+    for evaluation in failed:
+        say(f"  [{evaluation.severity.value}] {evaluation.asset_key.to_user_string()}:{evaluation.check_name}")
+        if evaluation.description:
+            say(f"      {evaluation.description}")

@@ -1,0 +1,76 @@
+"""Commands that read the warehouse: `observatory sql`, `report`, `docs`, and the demo's row counts."""
+
+from __future__ import annotations
+
+import subprocess
+from contextlib import contextmanager
+from pathlib import Path
+
+from ingestion import settings
+from ingestion.warehouse.lock import warehouse_write_lock
+from orchestration.cli.runs import say
+from orchestration.dbt.project import DBT_PROJECT_DIR, dbt_executable
+
+MARTS_SCHEMA = "marts"
+
+
+@contextmanager
+def reading(warehouse: Path, who: str):
+    """A read-only connection to an existing warehouse. DuckDB opens no reader beside a writing
+    process, so it first waits (and says so) for the write lock."""
+    import duckdb
+
+    if not warehouse.is_file():
+        raise SystemExit(f"error: no warehouse at {warehouse} (run `make demo` first)")
+    with warehouse_write_lock(warehouse, who, on_wait=say), duckdb.connect(str(warehouse), read_only=True) as con:
+        yield con
+
+
+def mart_row_counts(warehouse: Path) -> dict[str, int]:
+    with reading(warehouse, "observatory (row counts)") as con:
+        names = [r[0] for r in con.execute(
+            "select table_name from information_schema.tables where table_schema = ? order by table_name",
+            [MARTS_SCHEMA]).fetchall()]
+        return {n: con.execute(f'select count(*) from {MARTS_SCHEMA}."{n}"').fetchone()[0] for n in names}
+
+
+def run_sql(query: str, warehouse: Path) -> None:
+    """`observatory sql`: a read-only query, its result printed."""
+    import duckdb
+
+    with reading(warehouse, "observatory sql") as con:
+        try:
+            con.sql(query).show(max_width=200)
+        except duckdb.Error as exc:
+            raise SystemExit(f"error: {exc}") from None
+
+
+def write_report_now(warehouse: Path, out: Path | None) -> Path:
+    """`observatory report`: render the report from the marts as they are, without a pipeline run."""
+    from orchestration.report.build import write_report
+
+    path = out.expanduser().resolve() if out else settings.report_path(warehouse)
+    with reading(warehouse, "observatory report") as con:
+        summary = write_report(con, path, source=warehouse.name)
+    say(f"report: {path} ({summary.charts} charts in {summary.sections} sections)")
+    if summary.empty_marts:
+        say(f"  no rows to chart in: {', '.join(summary.empty_marts)}")
+    return path
+
+
+def generate_docs(warehouse: Path) -> Path:
+    """`observatory docs`: `dbt docs generate` over the warehouse (the catalog reads its tables), written
+    beside it in dbt_docs/; static_index.html there is one self-contained page that opens offline."""
+    if not warehouse.is_file():
+        raise SystemExit(f"error: no warehouse at {warehouse} (run `make demo` first)")
+    target = warehouse.parent / "dbt_docs"
+    with warehouse_write_lock(warehouse, "observatory docs", on_wait=say):
+        done = subprocess.run([dbt_executable(), "docs", "generate", "--static", "--quiet",
+                               "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+                               "--target-path", str(target)], cwd=DBT_PROJECT_DIR)
+    if done.returncode != 0:
+        raise SystemExit("error: dbt docs generate failed; see its output above")
+    page = target / "static_index.html"
+    say(f"dbt docs: {page}  (open it in a browser, or: dbt docs serve --target-path {target} "
+        f"--project-dir {DBT_PROJECT_DIR} --profiles-dir {DBT_PROJECT_DIR})")
+    return page

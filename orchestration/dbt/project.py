@@ -1,0 +1,79 @@
+"""The dbt project: where it is, its manifest (prepared by `dbt parse`, never at import time), the
+translator that maps its nodes to Dagster assets, and housekeeping of dbt's target folders.
+
+dbt reads the warehouse from OBSERVATORY_WAREHOUSE itself (dbt_project/profiles.yml), taking a
+relative path from the project root as ``ingestion.settings`` does, so both open the same file.
+"""
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtProject
+
+from ingestion.settings import PROJECT_ROOT
+
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+MANIFEST_PATH = DBT_PROJECT_DIR / "target" / "manifest.json"
+
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+
+
+def dbt_executable() -> str:
+    """The dbt installed beside this Python (the venv's), so that no PATH set-up is needed."""
+    beside = Path(sys.executable).parent / "dbt"
+    return str(beside) if beside.exists() else "dbt"
+
+
+def prepare_manifest(force: bool = False) -> Path:
+    """Run `dbt parse` so that the Dagster definitions can load the manifest (not done at import time)."""
+    if MANIFEST_PATH.exists() and not force and not _manifest_stale(DBT_PROJECT_DIR, MANIFEST_PATH):
+        return MANIFEST_PATH
+    print("preparing the dbt manifest (dbt parse)...", flush=True)
+    subprocess.run([dbt_executable(), "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
+                    "--profiles-dir", str(DBT_PROJECT_DIR)], check=True, cwd=DBT_PROJECT_DIR)
+    return MANIFEST_PATH
+
+
+def _manifest_stale(project_dir: Path, manifest: Path) -> bool:
+    built = manifest.stat().st_mtime
+    for folder in ("models", "seeds", "macros", "snapshots", "tests"):
+        for path in (project_dir / folder).rglob("*"):
+            if path.is_file() and path.stat().st_mtime > built:
+                return True
+    return (project_dir / "dbt_project.yml").stat().st_mtime > built
+
+
+class ObservatoryTranslator(DagsterDbtTranslator):
+    """Groups follow the dbt folders (staging, intermediate, marts, seeds); sources map to raw assets."""
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "seed":
+            return "seeds"
+        fqn = dbt_resource_props.get("fqn", [])
+        return fqn[1] if len(fqn) > 2 else "dbt"  # the folder under models/: staging, intermediate, audit, marts
+
+    def get_owners(self, dbt_resource_props: Mapping[str, Any]):
+        return ["team:analytics-engineering"]
+
+translator = ObservatoryTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+
+
+translator = ObservatoryTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+
+# dagster-dbt gives every invocation its own target folder (about 8 MB: compiled SQL, artifacts, logs).
+# The newest few are kept for debugging; older ones go, so scheduled runs do not fill the disk.
+KEEP_INVOCATION_DIRS = 5
+INVOCATION_PREFIX = "observatory_dbt_models-"
+
+
+def prune_invocation_dirs(target_root: Path, keep: int) -> list[Path]:
+    """Remove all but the ``keep`` newest per-invocation target folders; returns those removed."""
+    folders = sorted((p for p in target_root.glob(INVOCATION_PREFIX + "*") if p.is_dir()),
+                     key=lambda p: p.stat().st_mtime, reverse=True)
+    for folder in folders[keep:]:
+        shutil.rmtree(folder, ignore_errors=True)
+    return folders[keep:]

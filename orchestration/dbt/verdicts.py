@@ -1,0 +1,30 @@
+"""dbt's test results as rows of the quality history (``quality.check_results``)."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from orchestration.dbt.project import translator
+
+
+def test_verdicts(run_results: Mapping[str, Any], manifest: Mapping[str, Any]) -> list[dict]:
+    """The data tests of a dbt invocation as rows of the quality history (skipped tests are left out)."""
+    verdicts = []
+    for result in run_results.get("results", []):
+        node = manifest["nodes"].get(result["unique_id"])
+        if not node or node["resource_type"] != "test" or result["status"] not in ("pass", "fail", "warn", "error"):
+            continue
+        attached = node.get("attached_node") or next(iter(node["depends_on"]["nodes"]), None)
+        parent = manifest["nodes"].get(attached) or manifest["sources"].get(attached)
+        asset = translator.get_asset_key(parent).to_user_string() if parent else "(unknown)"
+        verdicts.append({
+            "asset": asset,
+            "check_name": node["name"],
+            "rule": (node.get("test_metadata") or {}).get("name", "singular"),
+            "severity": "ERROR" if str(node["config"].get("severity", "error")).lower() == "error" else "WARN",
+            "passed": result["status"] == "pass",
+            "failing_rows": int(result.get("failures") or 0),
+            "expected": (node.get("description") or node["name"])[:500],
+            "message": result.get("message"),
+            "batch": run_results.get("metadata", {}).get("invocation_id"),
+        })
+    return verdicts

@@ -1,0 +1,7 @@
+"""The Hub in Dagster: its raw assets, their checks, and the schedules that refresh them.
+
+    assets.py        raw/hub_models and raw/hub_model_removals (one crawl step; ingestion.hub does the work)
+    expectations.py  the Great Expectations rules of a crawl
+    checks.py        hub_models_expectations (blocking, quarantines rows) and hub_models_volume
+    schedules.py     job hub_refresh; schedules hub_incremental_refresh (daily) and hub_full_reconcile (weekly)
+"""
