@@ -4,8 +4,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-# One variable names the warehouse for Python and dbt alike; Dagster keeps its run history beside it.
-export OBSERVATORY_WAREHOUSE ?= $(CURDIR)/data/warehouse.duckdb
+# OBSERVATORY_WAREHOUSE names the warehouse for Python and dbt alike (default and rules: ingestion/settings.py).
+# `make dev` needs DAGSTER_HOME set: the default of settings.dagster_home() for the default warehouse.
 export DAGSTER_HOME ?= $(CURDIR)/data/dagster_home
 
 .PHONY: install demo test dev docs report manifest lock clean help

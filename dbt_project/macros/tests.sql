@@ -33,3 +33,10 @@ from (
 )
 where value < previous
 {% endtest %}
+
+{#- Every row has the column true (a null fails too); the failing rows are counted, one each. -#}
+{% test is_true(model, column_name) %}
+select *
+from {{ model }}
+where {{ column_name }} is distinct from true
+{% endtest %}

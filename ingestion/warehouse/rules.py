@@ -6,7 +6,8 @@ crawler's ancestor walk, the quality checks and the dbt models call the same SQL
 - ``is_model_id(value)``: a Hub repo id, ``namespace/name`` (``MODEL_ID_REGEX``).
 - ``model_type_key(label)``: a leaderboard type label reduced to its letters, so that
   "💬 chat models (RLHF, DPO, IFT, ...)" and "chatmodels" meet ('none' when nothing is left).
-- ``lineage_parents(model_id, tags, card_base_model, card_relation)``: THE lineage parent rule.
+- ``lineage_parents(model_id, tags, card_base_model, card_relation)``: THE lineage parent rule; a list
+  of ``{parent_model_id, relation, edge_source}`` (edge_source 'hub_tags' or 'hub_card'), main parent first.
 - ``hub_record_parents(model_id, payload)``: the same rule applied to a Hub record as served.
 - ``declared_base_model(model_id, base_model)``: a leaderboard's declared base model, when it is one.
 
@@ -21,8 +22,9 @@ The lineage parent rule (used by ``int_model_parents`` and by the crawl of scope
    list) give its parents, those that are repo ids (``namespace/name``), with the card's relation
    or 'unspecified'. When tags and card disagree, the tags win and the card is ignored.
 3. Only when the Hub gives no parent at all does leaderboard v2's declared base model count
-   (``declared_base_model``: not the model itself, not the literal 'Removed', a repo id), with
-   relation 'unspecified'.
+   (``declared_base_model``: its latest declaration, without the " (Merge)" annotation the leaderboard
+   appends to merges; not the model itself, not the literal 'Removed', a repo id), with relation
+   'merge' when so annotated, else 'unspecified'.
 A model is never its own parent.
 """
 
@@ -46,12 +48,17 @@ create or replace macro model_type_key(label) as
     coalesce(nullif(lower(regexp_replace(regexp_replace(coalesce(label, ''), '\\(.*\\)', '', 'g'),
                                          '[^A-Za-z]', '', 'g')), ''), 'none');
 
+create or replace macro declared_base_text(base_model) as
+    nullif(regexp_replace(trim(base_model), '\s*\(merge\)$', '', 'i'), '');
+
 create or replace macro declared_base_model(model_id, base_model) as
-    case when nullif(trim(base_model), '') is not null
-              and trim(base_model) <> 'Removed'
-              and trim(base_model) <> trim(model_id)
-              and is_model_id(trim(base_model))
-         then trim(base_model) end;
+    case when declared_base_text(base_model) <> 'Removed'
+              and declared_base_text(base_model) <> trim(model_id)
+              and is_model_id(declared_base_text(base_model))
+         then declared_base_text(base_model) end;
+
+create or replace macro declared_base_relation(base_model) as
+    case when regexp_matches(trim(base_model), '\(merge\)$', 'i') then 'merge' else 'unspecified' end;
 
 create or replace macro lineage_tag_edges(model_id, tags) as
     list_transform(
@@ -85,7 +92,7 @@ create or replace macro lineage_parents(model_id, tags, card_base_model, card_re
                             lambda e: e.relation)),
                         card_relation_or_unspecified(card_relation),
                         'unspecified')}})),
-            lambda x: {{'parent_model_id': x.parent, 'relation': x.relation}})
+            lambda x: {{'parent_model_id': x.parent, 'relation': x.relation, 'edge_source': 'hub_tags'}})
     else
         list_transform(
             list_filter(
@@ -95,7 +102,8 @@ create or replace macro lineage_parents(model_id, tags, card_base_model, card_re
                                   else []::varchar[] end),
                 lambda b: is_model_id(b) and b <> model_id),
             lambda b: {{'parent_model_id': b,
-                        'relation': coalesce(card_relation_or_unspecified(card_relation), 'unspecified')}})
+                        'relation': coalesce(card_relation_or_unspecified(card_relation), 'unspecified'),
+                        'edge_source': 'hub_card'}})
     end;
 
 create or replace macro hub_tags(payload) as coalesce(try_cast(payload -> '$.tags' as varchar[]), []::varchar[]);

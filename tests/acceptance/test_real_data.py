@@ -10,7 +10,7 @@ from collections import Counter
 import duckdb
 import pytest
 
-from tests.integration.test_pipeline import query, run_demo
+from tests.integration.test_pipeline import query
 
 pytestmark = pytest.mark.acceptance
 
@@ -42,14 +42,6 @@ MARTS = {
     "mart_improvement_timeline": (["base_model_id", "days_since_release", "best_score_to_date", "improvement_pct",
                                    "improvement_pct_per_log_derivatives"], SCORED),
 }
-
-
-@pytest.fixture(scope="module")
-def real(shared_data, tmp_path_factory, dbt_manifest):
-    warehouse = tmp_path_factory.mktemp("real") / "real.duckdb"
-    run_demo("--hub-dump", str(shared_data / "hub_dump"), "--leaderboard-archive", str(shared_data / "leaderboard"),
-             "--warehouse", str(warehouse))
-    return warehouse, shared_data
 
 
 def test_shared_files_match_their_checksums(shared_data):
@@ -198,6 +190,7 @@ def test_every_error_check_passes_and_only_the_known_quirks_warn(real):
         ("leaderboard_archive_results_expectations", "v1_merged_flag_matches_type"),  # v1 merged flag vs 🤝
         ("accepted_values_int_architecture_families_is_mapped__True", "accepted_values"),  # unmapped architectures
         ("leaderboard_archive_drift", "v2_schema_unchanged"),  # the v2 export's columns changed once (early->late)
+        ("lineage_edges_are_plausible", "is_true"),  # real tags: a 70B "finetune" of an 8B base, and the like
     }, warnings
     assert warnings[("leaderboard_archive_results_expectations", "v1_merged_flag_matches_type")] > 1000
     # every GX suite and a dbt test of every layer left a verdict
@@ -222,7 +215,7 @@ def test_backfilling_the_archive_gives_one_partition_per_file(real):
         assert instance.get_materialized_partitions(dg.AssetKey(["raw", "leaderboard_archive_results"])) == set(dates)
     con = duckdb.connect(str(warehouse), read_only=True)
     newest = con.execute("""select source_name, leaderboard_version, strftime(max(submission_date), '%Y-%m')
-                            from staging.stg_leaderboard__results where source_kind = 'archive_csv'
+                            from intermediate.int_leaderboard__results where source_kind = 'archive_csv'
                             group by all""").fetchall()
     assert len(newest) == len(files)
     months = set(con.execute("""select population, strftime(month, '%Y-%m')

@@ -215,13 +215,15 @@ def test_row_level_failures_are_quarantined_and_the_rest_flows_on(case):
             ("raw/hub_models", "listing_is_public"), ("raw/leaderboard_archive_results", "average_in_range")]
         assert quarantined[0][2] == private_id
         assert quarantined[1][3] == newest.name and "250" in quarantined[1][5]
-        # the rows are out of staging, the rest of their batches flowed on into the marts
+        # the rows are left out after staging, the rest of their batches flowed on into the marts
         assert con.execute("select count(*) from staging.stg_hub__models where model_id = ?",
+                           [private_id]).fetchone() == (1,), "staging only renames and casts"
+        assert con.execute("select count(*) from intermediate.int_hub__models where model_id = ?",
                            [private_id]).fetchone() == (0,)
-        assert con.execute("select count(*) from staging.stg_hub__models").fetchone()[0] > 1000
-        assert con.execute("select count(*) from staging.stg_leaderboard__results where source_name = ? "
+        assert con.execute("select count(*) from intermediate.int_hub__models").fetchone()[0] > 1000
+        assert con.execute("select count(*) from intermediate.int_leaderboard__results where source_name = ? "
                            "and row_number = 1", [newest.name]).fetchone() == (0,)
-        assert con.execute("select count(*) from staging.stg_leaderboard__results where source_name = ?",
+        assert con.execute("select count(*) from intermediate.int_leaderboard__results where source_name = ?",
                            [newest.name]).fetchone()[0] == len(rows) - 2
         # the verdicts say how many rows went to quarantine
         warned = dict(con.execute("select rule, failing_rows from quality.check_results where not passed "
@@ -236,6 +238,9 @@ def test_dbt_test_verdicts_join_the_history(good):
         layers = dict(con.execute("select split_part(asset, '/', 1), count(*) from quality.check_results "
                                   "where batch is not null group by 1").fetchall())
         assert {"raw", "staging", "intermediate", "marts"} <= set(layers)
+        # the lineage plausibility check counts implausible edges (one failing row each) into the history
+        assert con.execute("select count(*) from quality.check_results "
+                           "where check_name = 'lineage_edges_are_plausible'").fetchone()[0] >= 1
         assert con.execute("select count(*) from quality.check_results where asset = 'marts/mart_ecosystem_summary' "
                            "and check_name like 'unique_mart_ecosystem_summary%' and passed").fetchone()[0] >= 1
 

@@ -94,7 +94,8 @@ def test_the_asset_graph_is_served_from_raw_to_every_mart(webserver):
     for mart in marts:
         assert reaches(mart, "raw/hub_models"), f"{mart} is not connected to raw/hub_models in the UI"
     assert reaches("marts/mart_performance_over_time", "raw/leaderboard_archive_results")
-    assert parents["staging/stg_hub__models"] >= {"raw/hub_models", "quality/quarantine"}
+    assert parents["staging/stg_hub__models"] >= {"raw/hub_models"}
+    assert parents["intermediate/int_hub__models"] >= {"staging/stg_hub__models", "staging/stg_quality__quarantine"}
     assert parents["report/observatory_report"] == marts  # the report is drawn after every mart
 
 

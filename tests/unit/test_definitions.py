@@ -7,6 +7,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from tests.conftest import ROOT
 
 PROBE = textwrap.dedent("""
@@ -68,11 +70,15 @@ def test_graph_is_connected_from_raw_to_every_mart(dbt_manifest):
     for key, node in nodes.items():
         if node["group"] == "staging":
             assert all(nodes[p]["group"] in ("raw", "quality") for p in node["parents"]), f"{key} reads beyond raw"
-    # staging leaves out the rows the raw assets' checks quarantined
-    assert "quality/quarantine" in nodes["staging/stg_hub__models"]["parents"]
-    assert "quality/quarantine" in nodes["staging/stg_leaderboard__results"]["parents"]
-    assert {v["group"] for v in nodes.values()} == {"raw", "quality", "seeds", "staging", "intermediate", "marts",
-                                                    "report"}
+    # the intermediate models leave out the rows the raw assets' checks quarantined
+    assert "staging/stg_quality__quarantine" in nodes["intermediate/int_hub__models"]["parents"]
+    assert "staging/stg_quality__quarantine" in nodes["intermediate/int_leaderboard__results"]["parents"]
+    assert "quality/quarantine" in nodes["staging/stg_quality__quarantine"]["parents"]
+    # marts read intermediates, never other marts
+    for mart in marts:
+        assert not set(nodes[mart]["parents"]) & marts, f"{mart} reads another mart"
+    assert {v["group"] for v in nodes.values()} == {"raw", "quality", "seeds", "staging", "intermediate", "audit",
+                                                    "marts", "report"}
     # the report comes after every mart
     assert set(nodes["report/observatory_report"]["parents"]) == marts
 
@@ -88,3 +94,18 @@ def test_dbt_tests_and_expectation_suites_are_checks_on_their_assets(dbt_manifes
               "raw/leaderboard_archive_results:leaderboard_archive_results_expectations",
               "raw/leaderboard_archive_results:leaderboard_archive_drift"}
     assert suites <= set(result["blocking"]), "the raw assets' suites block what is downstream"
+
+
+def test_enumerated_settings_are_validated_at_launch(dbt_manifest):
+    """A mode, scope or severity that does not exist fails run-config validation, before anything runs."""
+    import dagster as dg
+
+    from orchestration.definitions import defs
+
+    job = defs.resolve_job_def("hub_refresh")
+    assert dg.validate_run_config(job, {"ops": {"hub_models": {"config": {"mode": "incremental"}}}})
+    for bad in ({"ops": {"hub_models": {"config": {"mode": "sometimes"}}}},
+                {"resources": {"hub": {"config": {"scope": "everything"}}}},
+                {"resources": {"quality": {"config": {"volume_severity": "LOUD"}}}}):
+        with pytest.raises(dg.DagsterInvalidConfigError):
+            dg.validate_run_config(job, bad)

@@ -3,11 +3,11 @@
 -- seed on the value reduced to lower-case letters and digits. Unmatched values are 'other' and
 -- flagged (is_mapped = false) so that they are reported, never silently dropped.
 with raw_values as (
-    select config_model_type as raw_value from {{ ref('stg_hub__models') }} where config_model_type is not null
+    select config_model_type as raw_value from {{ ref('int_hub__models') }} where config_model_type is not null
     union
-    select config_architecture from {{ ref('stg_hub__models') }} where config_architecture is not null
+    select config_architecture from {{ ref('int_hub__models') }} where config_architecture is not null
     union
-    select architecture from {{ ref('stg_leaderboard__results') }} where architecture is not null
+    select architecture from {{ ref('int_leaderboard__results') }} where architecture is not null
 ),
 
 reduced as (

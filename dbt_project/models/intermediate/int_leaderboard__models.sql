@@ -2,7 +2,7 @@
 -- Several precisions or revisions of one repo count once; its best average score represents it.
 -- History (first submission) comes from every snapshot of the version.
 with results as (
-    select * from {{ ref('stg_leaderboard__results') }}
+    select * from {{ ref('int_leaderboard__results') }}
 ),
 
 latest_snapshot as (

@@ -8,7 +8,7 @@ with parents as (
 ),
 
 nodes as (
-    select model_id from {{ ref('stg_hub__models') }}
+    select model_id from {{ ref('int_hub__models') }}
     union
     select model_id from {{ ref('int_model_parents') }}
     union
@@ -46,5 +46,5 @@ select
     d.lineage_path,
     -- a cycle: the root still has a parent (which is already on the path)
     exists (select 1 from parents p where p.model_id = d.root_model_id) as stopped_at_cycle,
-    d.model_id in (select model_id from {{ ref('stg_hub__models') }}) as is_on_hub
+    d.model_id in (select model_id from {{ ref('int_hub__models') }}) as is_on_hub
 from deepest as d

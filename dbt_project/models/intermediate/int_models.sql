@@ -3,7 +3,7 @@
 -- release_date: Hub createdAt when known, else the earliest leaderboard upload date, else the
 -- earliest leaderboard submission date (v1 exports carry no upload date).
 with hub as (
-    select * from {{ ref('stg_hub__models') }}
+    select * from {{ ref('int_hub__models') }}
 ),
 
 removals as (
@@ -18,7 +18,7 @@ leaderboard as (
         arg_max(architecture, (snapshot_date, architecture)) filter (where architecture is not null) as leaderboard_architecture,
         max(params_b) as leaderboard_params_b,
         arg_max(hub_license, (snapshot_date, hub_license)) filter (where hub_license is not null) as leaderboard_license
-    from {{ ref('stg_leaderboard__results') }}
+    from {{ ref('int_leaderboard__results') }}
     group by model_id
 ),
 

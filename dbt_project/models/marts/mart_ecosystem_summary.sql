@@ -1,7 +1,7 @@
 -- The headline numbers per population: size and how concentrated authorship is.
 -- price_sqrt_n_share: share of models made by the top ceil(sqrt(N)) of N authors (Price's law).
 with authors as (
-    select * from {{ ref('mart_author_concentration') }}
+    select * from {{ ref('int_author_model_counts') }}
 ),
 
 sized as (

@@ -1,35 +1,22 @@
--- How quickly do derivatives improve, normalised by how many there are? For each base model of
--- mart_base_model_improvement and each day since its release on which a derivative (merges
--- excluded) was released: the best derivative score so far, its improvement over the base's own
--- score (percent), and that improvement divided by ln(1 + derivatives so far).
-with scored as (
-    select population, model_id, best_score, release_date, model_type, relation_to_parent
-    from {{ ref('int_population_models') }}
-    where population like 'leaderboard_%' and best_score is not null and release_date is not null
-),
-
-bases as (
-    select population, base_model_id, base_score from {{ ref('mart_base_model_improvement') }}
-),
-
-events as (
-    select
-        b.population,
-        b.base_model_id,
-        b.base_score,
-        date_diff('day', base.release_date, d.release_date) as days_since_release,
-        d.best_score as derivative_score
-    from bases as b
-    join scored as base on base.model_id = b.base_model_id and base.population = b.population
-    join {{ ref('int_model_ancestors') }} as a on a.ancestor_id = b.base_model_id
-    join scored as d on d.model_id = a.model_id and d.population = b.population
-    where d.model_type <> 'merge' and coalesce(d.relation_to_parent, '') <> 'merge'
+-- How quickly do derivatives improve, normalised by how many there are? For each base model with
+-- scored derivatives (int_base_model_derivatives: merges and implausible lineage excluded) and each
+-- day since its release on which a derivative was released: the best derivative score so far, its
+-- improvement over the base's own score (percent), and that improvement divided by
+-- ln(1 + derivatives so far).
+with pairs as (
+    select * from {{ ref('int_base_model_derivatives') }}
+    where base_release_date is not null and derivative_release_date is not null
 ),
 
 per_day as (
-    select population, base_model_id, any_value(base_score) as base_score, days_since_release,
-           max(derivative_score) as best_of_day, count(*) as released_that_day
-    from events
+    select
+        population,
+        base_model_id,
+        any_value(base_score) as base_score,
+        date_diff('day', base_release_date, derivative_release_date) as days_since_release,
+        max(derivative_score) as best_of_day,
+        count(*) as released_that_day
+    from pairs
     group by population, base_model_id, days_since_release
 ),
 

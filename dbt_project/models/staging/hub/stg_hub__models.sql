@@ -1,11 +1,6 @@
--- One row per Hub model: the fields of the raw payload, renamed and cast; quarantined records left out.
+-- Hub models, one row per model id: the fields of the raw payload, renamed and cast.
 with source as (
-    select * from {{ source('raw', 'hub_models') }} as m
-    -- records the quality checks quarantined (a malformed id, a private repo) stay out
-    where not exists (
-        select 1 from {{ source('quality', 'quarantine') }} as q
-        where q.asset = 'raw/hub_models' and q.model_id = m.model_id and q.crawl_id = m.crawl_id
-    )
+    select * from {{ source('raw', 'hub_models') }}
 ),
 
 renamed as (
@@ -23,7 +18,7 @@ renamed as (
         payload ->> '$.gated' as gated,
         payload ->> '$.pipeline_tag' as pipeline_tag,
         payload ->> '$.library_name' as library_name,
-        coalesce(try_cast(payload -> '$.tags' as varchar[]), []::varchar[]) as tags,
+        hub_tags(payload) as tags,
         payload ->> '$.config.model_type' as config_model_type,
         payload ->> '$.config.architectures[0]' as config_architecture,
         payload ->> '$.cardData.license' as card_license,

@@ -1,0 +1,16 @@
+"""The real-data warehouse, built once for every acceptance module (the demo on ../shared/data)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.integration.test_pipeline import run_demo
+
+
+@pytest.fixture(scope="session")
+def real(shared_data, tmp_path_factory, dbt_manifest):
+    """A warehouse built by `observatory demo` from the real Hub dump and leaderboard archive."""
+    warehouse = tmp_path_factory.mktemp("real") / "real.duckdb"
+    run_demo("--hub-dump", str(shared_data / "hub_dump"), "--leaderboard-archive", str(shared_data / "leaderboard"),
+             "--warehouse", str(warehouse))
+    return warehouse, shared_data
