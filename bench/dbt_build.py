@@ -37,8 +37,8 @@ def main() -> None:
     from ingestion.warehouse import connect
     from ingestion.leaderboard.load import load_leaderboard_archive
     from ingestion.standin.synthetic import write_hub_dump, write_leaderboard_archive
-    from orchestration.dbt.project import prepare_manifest
-    from orchestration.dbt.project import DBT_PROJECT_DIR, dbt_executable
+    from orchestration.dbt.project import DBT_PROJECT_DIR, dbt_executable, prepare_manifest
+    from orchestration.quality.history import ensure_quality_schema
 
     dump = args.workdir / f"hub_dump_{args.models}_depth{args.max_depth}"
     if not (dump / "models.jsonl").is_file():
@@ -55,6 +55,7 @@ def main() -> None:
         stale.unlink(missing_ok=True)
     began = time.perf_counter()
     with connect(warehouse) as con:
+        ensure_quality_schema(con)
         con.execute("""
             insert into raw.hub_models
             select json ->> '$.id', json, 'bench', now() from read_ndjson_objects(?)""", [str(dump / "models.jsonl")])
@@ -69,7 +70,7 @@ def main() -> None:
     began = time.perf_counter()
     proc = subprocess.Popen([dbt_executable(), "build", "--project-dir", str(DBT_PROJECT_DIR),
                              "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(args.workdir / "target")],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                            env=env, cwd=DBT_PROJECT_DIR, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     out = proc.stdout.read()
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - began
