@@ -12,6 +12,12 @@ from orchestration.cli.runs import say
 from orchestration.dbt.project import DBT_PROJECT_DIR, dbt_executable
 
 MARTS_SCHEMA = "marts"
+# A reader can write nothing: no file (COPY TO, EXPORT DATABASE, ATTACH), no extension install, and the
+# configuration is locked so no statement can turn that back on.
+READ_ONLY_CONFIG = {"enable_external_access": False, "lock_configuration": True}
+EXPORT_HINT = ("observatory sql only reads: it cannot write files or the warehouse. To export a result, run the "
+               "query from Python (duckdb.connect(path, read_only=True).sql(query).write_csv(file)) or with the "
+               "DuckDB CLI, writing outside the warehouse folder.")
 
 
 @contextmanager
@@ -22,7 +28,8 @@ def reading(warehouse: Path, who: str):
 
     if not warehouse.is_file():
         raise SystemExit(f"error: no warehouse at {warehouse} (run `make demo` first)")
-    with warehouse_write_lock(warehouse, who, on_wait=say), duckdb.connect(str(warehouse), read_only=True) as con:
+    with warehouse_write_lock(warehouse, who, on_wait=say), \
+            duckdb.connect(str(warehouse), read_only=True, config=READ_ONLY_CONFIG) as con:
         yield con
 
 
@@ -35,12 +42,14 @@ def mart_row_counts(warehouse: Path) -> dict[str, int]:
 
 
 def run_sql(query: str, warehouse: Path) -> None:
-    """`observatory sql`: a read-only query, its result printed."""
+    """`observatory sql`: a query on a read-only connection that can write no file, its result printed."""
     import duckdb
 
     with reading(warehouse, "observatory sql") as con:
         try:
             con.sql(query).show(max_width=200)
+        except (duckdb.PermissionException, duckdb.InvalidInputException) as exc:
+            raise SystemExit(f"error: {exc}\n{EXPORT_HINT}") from None
         except duckdb.Error as exc:
             raise SystemExit(f"error: {exc}") from None
 
