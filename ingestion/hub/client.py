@@ -148,11 +148,30 @@ class HubClient:
         modified = info.last_modified.isoformat() if info.last_modified else None
         return info.sha, modified
 
-    def download_dataset_file(self, repo_id: str, filename: str, revision: str, cache_dir: Path) -> Path:
-        """Download one dataset file at a fixed revision (immutable snapshot); cached by revision."""
-        path = hf_hub_download(repo_id, filename, repo_type="dataset", revision=revision,
-                               cache_dir=str(cache_dir), endpoint=self.endpoint, token=self._token)
-        return Path(path)
+    def download_dataset_file(self, repo_id: str, filename: str, revision: str, cache_dir: Path, *,
+                              force: bool = False) -> Path:
+        """Download one dataset file at a fixed revision (immutable snapshot); cached by revision. A cached
+        copy of 0 bytes (a cut or empty answer kept by the cache) is fetched again; ``force`` always does."""
+        def fetch(again: bool) -> Path:
+            return Path(hf_hub_download(repo_id, filename, repo_type="dataset", revision=revision,
+                                        cache_dir=str(cache_dir), endpoint=self.endpoint, token=self._token,
+                                        force_download=again))
+
+        def forget(path: Path) -> None:
+            # the cache keeps a snapshot entry pointing at the bad copy, and a forced download does not
+            # replace an existing entry: remove both so the next download writes them anew
+            target = path.resolve()
+            path.unlink(missing_ok=True)
+            if target != path:
+                target.unlink(missing_ok=True)
+
+        path = fetch(False)
+        if force or path.stat().st_size == 0:
+            if not force:
+                log.warning("%s@%s/%s: the cached copy is empty; fetching it again", repo_id, revision[:12], filename)
+            forget(path)
+            path = fetch(True)
+        return path
 
 
 def _is_transient(exc: BaseException) -> bool:

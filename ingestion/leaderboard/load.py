@@ -15,7 +15,13 @@ import pandas as pd
 
 from ingestion.hub.client import HubClient
 from ingestion.leaderboard.landing import loaded_revisions, replace_leaderboard_source
-from ingestion.leaderboard.readers import archive_files, read_csv_export, read_hub_parquet, snapshot_date_from_name
+from ingestion.leaderboard.readers import (
+    LeaderboardSchemaError,
+    archive_files,
+    read_csv_export,
+    read_hub_parquet,
+    snapshot_date_from_name,
+)
 from ingestion.progress import Progress, quiet
 from ingestion.settings import LEADERBOARD_FILENAME, LEADERBOARD_REPO_ID
 
@@ -50,8 +56,14 @@ def load_leaderboard_revision(con: duckdb.DuckDBPyConnection, client: HubClient,
     before (exactly: one transaction; a file that cannot be read changes nothing)."""
     progress(f"leaderboard {repo_id}@{revision[:12]}: downloading {filename}")
     path = client.download_dataset_file(repo_id, filename, revision, cache_dir)
-    rows = read_hub_parquet(path, revision=revision, commit_date=commit_date,
-                            source_name=f"{repo_id}@{revision}")
+    source_name = f"{repo_id}@{revision}"
+    try:
+        rows = read_hub_parquet(path, revision=revision, commit_date=commit_date, source_name=source_name)
+    except LeaderboardSchemaError as exc:
+        # a damaged or partial copy in the cache must not block every later run: fetch it once more
+        progress(f"leaderboard {repo_id}@{revision[:12]}: {exc}; downloading it again")
+        path = client.download_dataset_file(repo_id, filename, revision, cache_dir, force=True)
+        rows = read_hub_parquet(path, revision=revision, commit_date=commit_date, source_name=source_name)
     snap = rows["snapshot_date"].iloc[0]
     n = replace_leaderboard_source(con, "leaderboard_hub_results", rows)
     progress(f"leaderboard {repo_id}@{revision[:12]}: landed {n} rows (snapshot {snap})")
