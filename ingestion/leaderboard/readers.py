@@ -187,13 +187,42 @@ def read_csv_export(path: str | Path) -> pd.DataFrame:
     snap = snapshot_date_from_name(path)
     if path.stat().st_size == 0:
         raise LeaderboardSchemaError(f"{path}: empty file")
+    header = _check_text_and_header(path)
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
     except pd.errors.EmptyDataError:
         raise LeaderboardSchemaError(f"{path}: empty file") from None
     except pd.errors.ParserError as exc:
         raise LeaderboardSchemaError(f"{path}: not a readable CSV ({exc})") from None
+    repeated = frame.index[(frame.astype(str).values == [header]).all(axis=1)] if len(frame) else []
+    if len(repeated):
+        raise LeaderboardSchemaError(f"{path}: line {int(repeated[0]) + 2} repeats the header line")
     return normalise(frame, source_name=path.name, source_kind="archive_csv", snapshot_date=snap)
+
+
+def _check_text_and_header(path: Path) -> list[str]:
+    """The header's column names; a file that is not UTF-8 or names a column twice is rejected, naming
+    the line or the column (pandas would rename a repeated column, and its values would be lost)."""
+    import csv
+    import io
+
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise LeaderboardSchemaError(f"{path}: line {line} is not UTF-8 text ({exc.reason}: "
+                                     f"{data[exc.start:exc.end]!r})") from None
+    try:
+        header = next(csv.reader(io.StringIO(text)), [])
+    except csv.Error as exc:
+        raise LeaderboardSchemaError(f"{path}: the header line is not readable CSV ({exc})") from None
+    seen: set[str] = set()
+    for column in header:
+        if column in seen:
+            raise LeaderboardSchemaError(f"{path}: column {column!r} appears twice in the header")
+        seen.add(column)
+    return header
 
 
 def read_hub_parquet(path: str | Path, *, revision: str, commit_date: date,

@@ -121,3 +121,31 @@ def test_normalise_keeps_row_order_and_numbers():
     rows = normalise(frame, source_name="f.csv", source_kind="archive_csv", snapshot_date=date(2024, 1, 1))
     assert rows["row_number"].tolist() == [1, 2, 3, 4, 5]
     assert rows["model_id"].tolist() == [f"org/m{i}" for i in range(5)]
+
+
+def _export(tmp_path, text: str | bytes, name: str = "open_llm_leaderboard_v2_2024-09-01.csv"):
+    path = tmp_path / name
+    (path.write_bytes if isinstance(text, bytes) else path.write_text)(text)
+    return path
+
+
+V2_EARLY_HEADER = "fullname,precision,type,average,ifeval,not_merged,params_b"
+
+
+def test_a_repeated_column_name_is_rejected_naming_the_column(tmp_path):
+    path = _export(tmp_path, "fullname,precision,type,average,ifeval,ifeval\na/b,bfloat16,chatmodels,40,30,31\n")
+    with pytest.raises(LeaderboardSchemaError, match=r"column 'ifeval' appears twice"):
+        read_csv_export(path)
+
+
+def test_a_repeated_header_line_is_rejected_naming_the_line(tmp_path):
+    path = _export(tmp_path, f"{V2_EARLY_HEADER}\na/b,bfloat16,chatmodels,40,30,True,7\n{V2_EARLY_HEADER}\n")
+    with pytest.raises(LeaderboardSchemaError, match=r"line 3 repeats the header"):
+        read_csv_export(path)
+
+
+def test_bytes_that_are_not_utf8_are_rejected_naming_the_file_and_line(tmp_path):
+    path = _export(tmp_path, f"{V2_EARLY_HEADER}\na/b,bfloat16,chatmodels,40,30,True,7\n".encode()
+                   + b"c/\xff\xfe,bfloat16,chatmodels,41,30,True,7\n")
+    with pytest.raises(LeaderboardSchemaError, match=r"open_llm_leaderboard_v2_2024-09-01.csv: line 3 is not UTF-8"):
+        read_csv_export(path)
