@@ -144,7 +144,8 @@ class HubClient:
 
     def dataset_revision(self, repo_id: str) -> tuple[str, str | None]:
         """(commit sha, lastModified ISO string) of a dataset's main branch."""
-        info = _retry(lambda: self.api.dataset_info(repo_id, timeout=self.timeout), base_wait=self.base_wait)
+        info = _retry(lambda: self.api.dataset_info(repo_id, timeout=self.timeout), attempts=self.attempts,
+                      base_wait=self.base_wait)
         modified = info.last_modified.isoformat() if info.last_modified else None
         return info.sha, modified
 
@@ -172,6 +173,13 @@ class HubClient:
             forget(path)
             path = fetch(True)
         return path
+
+
+def is_unreachable(exc: BaseException) -> bool:
+    """The Hub could not be reached at all (no network, a name that does not resolve, nothing listening)."""
+    import httpx2
+
+    return isinstance(exc, (httpx2.ConnectError, httpx2.ConnectTimeout, ConnectionError, OSError))
 
 
 def _is_transient(exc: BaseException) -> bool:

@@ -3,6 +3,7 @@
 import dagster as dg
 
 from ingestion import settings
+from ingestion.hub.client import HubClient, is_unreachable
 from ingestion.leaderboard.load import archive_snapshot_dates
 from orchestration.leaderboard.jobs import (
     leaderboard_archive_refresh_job,
@@ -28,7 +29,15 @@ from orchestration.resources import HubResource
                 f"{settings.DEFAULT_LEADERBOARD_POLL_SECONDS} s).",
 )
 def leaderboard_revision_sensor(context: dg.SensorEvaluationContext, hub: HubResource):
-    revision, modified = hub.client().dataset_revision(settings.LEADERBOARD_REPO_ID)
+    endpoint = hub.resolved_endpoint()
+    client = HubClient(endpoint, attempts=1, max_retries=0, timeout=20)  # a tick asks once; the next tick retries
+    try:
+        revision, modified = client.dataset_revision(settings.LEADERBOARD_REPO_ID)
+    except Exception as exc:  # noqa: BLE001 - unreachable is a reason to skip; anything else is raised
+        if not is_unreachable(exc):
+            raise
+        return dg.SkipReason(f"the Hub at {endpoint} cannot be reached ({type(exc).__name__}); "
+                             f"{settings.LEADERBOARD_REPO_ID} will be asked again at the next tick")
     if revision == context.cursor:
         return dg.SkipReason(f"{settings.LEADERBOARD_REPO_ID} is still at {revision[:12]}")
     context.update_cursor(revision)

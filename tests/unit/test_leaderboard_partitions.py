@@ -50,3 +50,21 @@ def test_an_unknown_partition_without_tag_is_a_clear_error(con):
         resolve_revision("2025-02-01_cccccccccccc", None, con, Client())
     with pytest.raises(dg.Failure, match="is not <commit date>_<revision>"):
         resolve_revision("cccccccccccc", None, con, Client())
+
+
+def test_the_revision_sensor_skips_with_the_endpoint_when_the_hub_cannot_be_reached():
+    """`make dev` offline: the sensor's tick skips, naming the endpoint, instead of failing with a trace."""
+    import socket
+
+    from orchestration.leaderboard.sensors import leaderboard_revision_sensor
+    from orchestration.resources import HubResource
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    endpoint = f"http://127.0.0.1:{port}"
+    with dg.instance_for_test() as instance:
+        context = dg.build_sensor_context(instance=instance, resources={"hub": HubResource(endpoint=endpoint)})
+        result = leaderboard_revision_sensor(context)
+    assert isinstance(result, dg.SkipReason)
+    assert endpoint in result.skip_message and "cannot be reached" in result.skip_message
