@@ -35,8 +35,9 @@ def leaderboard_rules() -> list[Rule]:
         # Known quirk: early canonical models (gpt2, distilgpt2) were evaluated under ids without a namespace.
         Rule("model_id_namespaced", "model ids carry a namespace (legacy ids like `gpt2` are a known quirk)",
              lambda: gxe.ExpectColumnValuesToMatchRegex(column="model_id", regex=f"^{MODEL_ID_REGEX}$"), severity=WARN),
-        Rule("evaluation_unique", "one row per model and precision in each snapshot",
-             lambda: gxe.ExpectCompoundColumnsToBeUnique(column_list=["source_name", "model_id", "precision"])),
+        # per snapshot, not per file: two exports of one date make one snapshot (a dataset revision is one)
+        Rule("evaluation_unique", "one row per model and precision in each snapshot (all its files together)",
+             lambda: gxe.ExpectCompoundColumnsToBeUnique(column_list=["snapshot_key", "model_id", "precision"])),
         Rule("average_is_number", "the average score is a number", lambda: gxe.ExpectColumnValuesToMatchRegex(
             column="average_score", regex=NUMBER_REGEX)),
         Rule("average_in_range", "the average score is within 0..100 (a row outside is quarantined)",
@@ -66,7 +67,10 @@ LEADERBOARD_FRAME_SQL = """
         source_name, row_number, leaderboard_version, nullif(trim(model_id), '') as model_id, precision,
         average_score,
         try_cast(average_score as double) as average,
-        cast(snapshot_date as timestamp) as snapshot_date, params_b, try_cast(params_b as double) as params,
+        cast(snapshot_date as timestamp) as snapshot_date,
+        leaderboard_version || ':' || case when source_kind = 'hub_dataset' then source_name
+                                           else snapshot_date end as snapshot_key,
+        params_b, try_cast(params_b as double) as params,
         hub_license,
         model_type_key(model_type_label) as type_key,
         case when leaderboard_version = 'v1' and is_merged is not null and model_type_label is not null

@@ -90,6 +90,7 @@ def leaderboard_frame(n=4, **overrides) -> pd.DataFrame:
     rows = []
     for i in range(n):
         row = {"source_name": "v2.csv", "row_number": i + 1, "leaderboard_version": "v2", "model_id": f"org/m{i}",
+               "snapshot_key": "v2:2024-10-01",
                "precision": "bfloat16", "average_score": "31.5", "average": 31.5,
                "snapshot_date": pd.Timestamp("2024-10-01"), "params_b": "7", "params": 7.0, "hub_license": "mit",
                "type_key": "chatmodels", "merged_flag_consistent": None}
@@ -105,6 +106,17 @@ def test_duplicate_evaluations_in_a_snapshot_fail_the_batch():
     results = verdicts(leaderboard_frame(model_id=[..., "org/m0", ..., ...], precision=[..., "float16", ..., ...]),
                        leaderboard_rules(), LEADERBOARD_KEYS)
     assert results["evaluation_unique"].passed
+
+
+def test_two_exports_of_one_date_are_one_snapshot():
+    """A second file with the same date repeating the first's evaluations is a duplicate, though each file
+    alone is unique; the same evaluation in another snapshot is not."""
+    frame = leaderboard_frame(source_name=["a.csv", "a.csv", "b.csv", "b.csv"], model_id=[..., ..., "org/m0", "org/m1"])
+    results = verdicts(frame, leaderboard_rules(), LEADERBOARD_KEYS)
+    assert not results["evaluation_unique"].passed and results["evaluation_unique"].failing_rows >= 2
+    frame = leaderboard_frame(source_name=["a.csv", "a.csv", "b.csv", "b.csv"], model_id=[..., ..., "org/m0", "org/m1"],
+                              snapshot_key=[..., ..., "v2:2024-11-01", "v2:2024-11-01"])
+    assert verdicts(frame, leaderboard_rules(), LEADERBOARD_KEYS)["evaluation_unique"].passed
 
 
 def test_known_quirks_only_warn():
