@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from http.server import ThreadingHTTPServer
@@ -14,11 +15,22 @@ from ingestion.standin.dump import HubDump
 class HubStandIn:
     """Runs the stand-in on 127.0.0.1 in a background thread; use as a context manager."""
 
-    def __init__(self, dump_dir: str | Path, port: int = 0, fault_hook: FaultHook | None = None):
+    def __init__(self, dump_dir: str | Path, port: int = 0, fault_hook: FaultHook | None = None,
+                 stable_port: bool = False):
+        """``port`` 0 picks a free port. With ``stable_port``, the port is derived from the dump's path (the
+        same dump, the same endpoint: a crawl interrupted in one demo resumes in the next, since a crawl's
+        checkpoint belongs to its endpoint), falling back to a free port when it is taken."""
         self.dump = HubDump(dump_dir)
         handler = type("BoundHubRequestHandler", (HubRequestHandler,),
                        {"dump": self.dump, "fault_hook": staticmethod(fault_hook) if fault_hook else None})
-        self.server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+        if stable_port and not port:
+            digest = hashlib.sha1(str(self.dump.root).encode()).digest()
+            try:
+                self.server = ThreadingHTTPServer(("127.0.0.1", 20000 + int.from_bytes(digest[:2]) % 20000), handler)
+            except OSError:  # taken: any free port
+                self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        else:
+            self.server = ThreadingHTTPServer(("127.0.0.1", port), handler)
         self.server.daemon_threads = True
         self.server.seen_authorization = set()  # type: ignore[attr-defined]  (tests check tokens are sent)
         self._thread: threading.Thread | None = None

@@ -35,8 +35,10 @@ def lock_path(warehouse: str | Path) -> Path:
 
 @contextmanager
 def warehouse_write_lock(warehouse: str | Path, holder: str = "", *, timeout_s: float = 6 * 3600,
-                         poll_s: float = 0.5, on_wait: Callable[[str], None] | None = None) -> Iterator[float]:
-    """Hold the warehouse's write lock for the block; yields the seconds spent waiting for it."""
+                         poll_s: float = 0.5, on_wait: Callable[[str], None] | None = None,
+                         announce_s: float = 10.0) -> Iterator[float]:
+    """Hold the warehouse's write lock for the block; yields the seconds spent waiting for it. While it
+    waits, ``on_wait`` hears who holds the lock, at once and every ``announce_s`` seconds."""
     path = lock_path(warehouse)
     key = os.path.abspath(path)
     with _guard:
@@ -56,16 +58,19 @@ def warehouse_write_lock(warehouse: str | Path, holder: str = "", *, timeout_s: 
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     began = time.monotonic()
-    announced = False
+    next_announcement = began
     try:
         while True:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
-                if not announced and on_wait:
-                    on_wait(f"waiting for the warehouse write lock ({path.name}), held by {_read_holder(fd)}")
-                    announced = True
+                now = time.monotonic()
+                if on_wait and now >= next_announcement:  # at once, then every announce_s while waiting
+                    waited_so_far = f" (waited {now - began:.0f} s)" if now > began + 1 else ""
+                    on_wait(f"waiting for the warehouse write lock ({path.name}), held by "
+                            f"{_read_holder(fd)}{waited_so_far}")
+                    next_announcement = now + announce_s
                 if time.monotonic() - began > timeout_s:
                     raise WarehouseLockTimeout(
                         f"gave up after {timeout_s:.0f} s waiting for the warehouse write lock {path}, "

@@ -43,7 +43,7 @@ def run_demo(hub_dump: Path | None, leaderboard_archive: Path | None, warehouse:
     from orchestration.definitions import defs
 
     began = time.perf_counter()
-    with open_instance(warehouse) as instance, HubStandIn(hub_dump) as hub:
+    with open_instance(warehouse) as instance, HubStandIn(hub_dump, stable_port=True) as hub:
         if leaderboard_archive is not None:
             backfill_leaderboard_archive(defs, instance, leaderboard_archive)
         say(f"Hub stand-in serving {hub_dump} at {hub.endpoint}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 from pathlib import Path
 
 import dagster as dg
@@ -11,6 +12,9 @@ from ingestion import settings
 from ingestion.warehouse.lock import warehouse_write_lock
 
 INSTANCE_TEMPLATE = Path(__file__).resolve().parent.parent / "dagster.yaml"
+# Every run the CLI starts records its process, so that a later command can tell a run that was killed
+# (kill -9, a crash, a reboot) from one still running.
+PID_TAG, HOST_TAG = "observatory/pid", "observatory/host"
 LOG_INFO = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 
 
@@ -34,13 +38,45 @@ def open_instance(warehouse: Path) -> dg.DagsterInstance:
     opened under the warehouse lock: two commands starting at once must not both create its storage."""
     home = ensure_dagster_home(settings.dagster_home(warehouse))
     with warehouse_write_lock(warehouse, "observatory (opening the Dagster instance)", on_wait=say):
-        return dg.DagsterInstance.from_config(str(home))
+        instance = dg.DagsterInstance.from_config(str(home))
+        fail_orphaned_runs(instance)
+        return instance
+
+
+def fail_orphaned_runs(instance: dg.DagsterInstance) -> list[str]:
+    """Runs this machine's CLI started whose process is gone (killed, crashed, rebooted) but that the instance
+    still holds as started: mark them failed and free their pool slots, so the next run does not wait for a
+    slot nobody will release. Their crawl resumes from its checkpoint on the next run."""
+    orphaned = []
+    active = [dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.CANCELING]
+    for run in instance.get_runs(dg.RunsFilter(statuses=active, tags={HOST_TAG: socket.gethostname()})):
+        pid = run.tags.get(PID_TAG)
+        if not pid or _alive(int(pid)):
+            continue
+        message = (f"its process (pid {pid}) is gone: killed, crashed or rebooted. Marked failed by the next "
+                   "observatory command; its pool slot is freed and an interrupted crawl resumes from its checkpoint")
+        instance.report_run_failed(run, message)
+        instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+        say(f"run {run.run_id[:8]} ({run.job_name}) {message}")
+        orphaned.append(run.run_id)
+    return orphaned
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
 
 
 def run_job(defs, instance, job_name: str, *, resources: dict | None = None, partition_key: str | None = None,
             tags: dict | None = None):
     """One run of a job in this process, with INFO logs and the given resource configuration."""
     run_config = {**LOG_INFO, **({"resources": resources} if resources else {})}
+    tags = {**(tags or {}), PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()}
     return defs.resolve_job_def(job_name).execute_in_process(
         instance=instance, partition_key=partition_key, tags=tags, raise_on_error=False, run_config=run_config)
 

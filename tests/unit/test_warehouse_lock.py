@@ -66,3 +66,15 @@ def test_a_writer_gives_up_after_its_timeout_naming_the_holder(tmp_path):
             pass
     other.wait(timeout=30)
     assert lock_path(warehouse).name == "w.duckdb.lock"
+
+
+def test_a_waiting_writer_keeps_saying_who_it_waits_for(tmp_path):
+    warehouse = tmp_path / "w.duckdb"
+    other = hold_in_another_process(warehouse, 2.5)
+    said = []
+    with warehouse_write_lock(warehouse, "me", on_wait=said.append, announce_s=0.5):
+        pass
+    assert other.wait(timeout=30) == 0
+    assert len(said) >= 3, said
+    assert all("held by the other writer" in line for line in said)
+    assert "waited" in said[-1]
