@@ -74,8 +74,8 @@ def leaderboard_model_ids(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 def load_leaderboard_models_and_ancestors(con: duckdb.DuckDBPyConnection, client: HubClient, *,
                                           workers: int = 8, batch_size: int = 500, resume: bool = True,
-                                          progress: Progress = quiet, progress_interval: float = 5.0
-                                          ) -> HubLoadResult:
+                                          progress: Progress = quiet, progress_interval: float = 5.0,
+                                          promote: bool = True) -> HubLoadResult:
     """Fetch the leaderboard's models and all their ancestors, land them as one crawl of scope 'leaderboard'."""
     began = time.perf_counter()
     frontier = leaderboard_model_ids(con)
@@ -116,7 +116,7 @@ def load_leaderboard_models_and_ancestors(con: duckdb.DuckDBPyConnection, client
     except BaseException as exc:
         landing.fail(client.redact(f"{type(exc).__name__}: {exc}"))
         raise
-    stats = landing.commit()
+    stats = landing.commit(promote=promote)
     seconds = time.perf_counter() - began
     progress(f"hub models (leaderboard scope): {stats.records} models, {not_found} not found on the Hub, "
              f"{stats.removed} removed since the last crawl, {seconds:.1f} s")

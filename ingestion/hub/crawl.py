@@ -86,14 +86,15 @@ def load_hub_models(con: duckdb.DuckDBPyConnection, client: HubClient, *, mode: 
                     page_size: int = 1000, pipeline_tag: str | None = None, filters: tuple[str, ...] = (),
                     watermark_margin: timedelta = timedelta(minutes=30), resume: bool = True,
                     progress: Progress = quiet, progress_bar: bool = False,
-                    progress_interval: float = 5.0) -> HubLoadResult:
+                    progress_interval: float = 5.0, promote: bool = True) -> HubLoadResult:
     """Crawl the model listing in scope and land it atomically at the end.
 
     ``mode``: ``full`` walks the whole scope (sorted by createdAt, stable under edits) and
     records models it no longer sees as removed; ``incremental`` walks by lastModified,
     newest first, and stops at the watermark (start of the last complete crawl of the
     scope, minus ``watermark_margin``); ``auto`` is incremental when such a crawl exists.
-    An unfinished crawl of the same query is resumed from its last checkpointed page.
+    An unfinished crawl of the same query is resumed from its last checkpointed page. Without ``promote``
+    the complete crawl stays landed (status 'landed') until its checks accept or reject it.
     """
     began = time.perf_counter()
     scope = scope_key(pipeline_tag, filters)
@@ -148,7 +149,7 @@ def load_hub_models(con: duckdb.DuckDBPyConnection, client: HubClient, *, mode: 
     finally:
         reporter.close()
     commit_began = time.perf_counter()
-    stats = landing.commit()
+    stats = landing.commit(promote=promote)
     commit_seconds = time.perf_counter() - commit_began
     seconds = time.perf_counter() - began
     progress(f"hub models: {mode} crawl complete: {stats.records} records in {stats.pages} pages, "

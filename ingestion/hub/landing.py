@@ -44,9 +44,10 @@ class HubModelLanding:
 
     Pages go to ``raw.hub_models_loading`` with the next-page URL as a checkpoint, so a
     crawl killed half-way can be resumed (``HubModelLanding.resume``). ``commit`` makes
-    the crawl visible in one transaction. A full crawl also records the models of its
-    scope that it no longer saw as removed (deleted, or renamed when the same Hub
-    ``_id`` now carries another id); history is never dropped.
+    the crawl visible in one transaction, or (``promote=False``) leaves it landed for its
+    checks to accept or reject. A full crawl also records the models of its scope that it
+    no longer saw as removed (deleted, or renamed when the same Hub ``_id`` now carries
+    another id); history is never dropped.
     """
 
     def __init__(self, con: duckdb.DuckDBPyConnection, endpoint: str, query: str, *, scope: str = "all",
@@ -126,64 +127,110 @@ class HubModelLanding:
         self.stats.records += len(ids)
         self.stats.quarantined += len(bad)
 
-    def commit(self) -> CrawlStats:
-        """Make the crawl visible: upsert its latest record per model into raw.hub_models, atomically."""
+    def commit(self, promote: bool = True) -> CrawlStats:
+        """End the crawl. With ``promote`` (the default) it becomes visible in raw.hub_models at once, in one
+        transaction. Without, it waits in the loading table with status 'landed' until its checks accept it
+        (``promote_crawl``) or reject it (``reject_crawl``), so a batch that fails them is never read."""
         with transaction(self.con) as con:
-            con.execute(f"""
-                create or replace temp table _crawl as
-                select model_id, payload, fetched_at from (
-                    select *, row_number() over (partition by model_id order by page_no desc, position desc) as rn
-                    from {RAW_SCHEMA}.hub_models_loading where crawl_id = ?
-                ) where rn = 1""", [self.crawl_id])
-            duplicates = con.execute(f"select count(*) - count(distinct model_id) from {RAW_SCHEMA}.hub_models_loading "
-                                     "where crawl_id = ?", [self.crawl_id]).fetchone()[0]
+            stage_crawl(con, self.crawl_id)
+            duplicates, conflicting, examples = con.execute(f"""
+                with served as (
+                    select model_id, count(*) as n, count(distinct payload::varchar) as versions,
+                           list(distinct payload::varchar order by payload::varchar) as payloads
+                    from {RAW_SCHEMA}.hub_models_loading where crawl_id = ? group by model_id having count(*) > 1)
+                select coalesce(sum(n - 1), 0), count(*) filter (where versions > 1),
+                       to_json((list({{'model_id': model_id, 'versions': payloads[1:2]}} order by model_id)
+                                filter (where versions > 1))[1:3])
+                from served""", [self.crawl_id]).fetchone()
             new, changed, unchanged = con.execute(f"""
                 select count(*) filter (where h.model_id is null),
                        count(*) filter (where h.model_id is not null and h.payload::varchar <> c.payload::varchar),
                        count(*) filter (where h.model_id is not null and h.payload::varchar = c.payload::varchar)
                 from _crawl c left join {RAW_SCHEMA}.hub_models h using (model_id)""").fetchone()
-            removed = self._record_removals() if self.mode == "full" else 0
-            # a model seen again is no longer removed
-            con.execute(f"delete from {RAW_SCHEMA}.hub_model_removals where model_id in (select model_id from _crawl)")
-            con.execute(f"delete from {RAW_SCHEMA}.hub_models where model_id in (select model_id from _crawl)")
-            con.execute(f"insert into {RAW_SCHEMA}.hub_models select model_id, payload, ?, fetched_at from _crawl",
-                        [self.crawl_id])
-            con.execute(f"delete from {RAW_SCHEMA}.hub_models_loading where crawl_id = ?", [self.crawl_id])
-            con.execute(f"update {RAW_SCHEMA}.hub_crawls set status = 'complete', finished_at = ?, next_url = null, "
-                        "new_models = ?, changed_models = ?, removed_models = ?, duplicate_records = ?, error = null "
-                        "where crawl_id = ?", [_now(), new, changed, removed, duplicates, self.crawl_id])
             con.execute("drop table _crawl")
+            con.execute(f"update {RAW_SCHEMA}.hub_crawls set status = 'landed', finished_at = ?, next_url = null, "
+                        "new_models = ?, changed_models = ?, duplicate_records = ?, conflicting_duplicates = ?, "
+                        "duplicate_examples = ?, error = null where crawl_id = ?",
+                        [_now(), new, changed, duplicates, conflicting, examples, self.crawl_id])
+            removed = promote_crawl(con, self.crawl_id) if promote else 0
         self.stats.new, self.stats.changed, self.stats.unchanged = new, changed, unchanged
         self.stats.removed = removed
         return self.stats
 
-    def _record_removals(self) -> int:
-        """Models of this scope, present before, that a complete full crawl did not see."""
-        con = self.con
-        con.execute(f"""
-            create or replace temp table _gone as
-            select h.model_id, h.payload ->> '$._id' as hub_oid
-            from {RAW_SCHEMA}.hub_models h
-            join {RAW_SCHEMA}.hub_crawls c on c.crawl_id = h.crawl_id
-            where c.scope = ? and c.endpoint = (select endpoint from {RAW_SCHEMA}.hub_crawls where crawl_id = ?)
-              and h.model_id not in (select model_id from _crawl)
-              and h.model_id not in (select model_id from {RAW_SCHEMA}.hub_model_removals)""",
-                    [self.scope, self.crawl_id])
-        n = con.execute(f"""
-            insert into {RAW_SCHEMA}.hub_model_removals
-            select g.model_id,
-                   case when n.model_id is not null then 'renamed' else 'deleted' end,
-                   n.model_id, ?, ?
-            from _gone g
-            left join (select model_id, payload ->> '$._id' as hub_oid from _crawl) n
-              on n.hub_oid = g.hub_oid and g.hub_oid is not null and n.model_id <> g.model_id""",
-                        [_now(), self.crawl_id]).fetchone()[0]
-        con.execute("drop table _gone")
-        return n
-
     def fail(self, reason: str) -> None:
         self.con.execute(f"update {RAW_SCHEMA}.hub_crawls set status = 'failed', finished_at = ?, error = ? "
                          "where crawl_id = ?", [_now(), reason[:2000], self.crawl_id])
+
+
+def stage_crawl(con: duckdb.DuckDBPyConnection, crawl_id: str) -> None:
+    """Temp table ``_crawl``: the crawl's latest record per model (a model served twice keeps the last)."""
+    con.execute(f"""
+        create or replace temp table _crawl as
+        select model_id, payload, fetched_at from (
+            select *, row_number() over (partition by model_id order by page_no desc, position desc) as rn
+            from {RAW_SCHEMA}.hub_models_loading where crawl_id = ?
+        ) where rn = 1""", [crawl_id])
+
+
+def landed_crawls(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Crawls that are landed and wait for their checks, oldest first."""
+    return [r[0] for r in con.execute(f"select crawl_id from {RAW_SCHEMA}.hub_crawls where status = 'landed' "
+                                      "order by finished_at, crawl_id").fetchall()]
+
+
+def promote_crawl(con: duckdb.DuckDBPyConnection, crawl_id: str) -> int:
+    """Make a landed crawl visible (inside the caller's transaction): upsert its latest record per model into
+    raw.hub_models; a full crawl also records the models of its scope it no longer saw. Returns removals."""
+    mode, scope = con.execute(f"select mode, scope from {RAW_SCHEMA}.hub_crawls where crawl_id = ?",
+                              [crawl_id]).fetchone()
+    stage_crawl(con, crawl_id)
+    removed = _record_removals(con, crawl_id, scope) if mode == "full" else 0
+    # a model seen again is no longer removed
+    con.execute(f"delete from {RAW_SCHEMA}.hub_model_removals where model_id in (select model_id from _crawl)")
+    con.execute(f"delete from {RAW_SCHEMA}.hub_models where model_id in (select model_id from _crawl)")
+    con.execute(f"insert into {RAW_SCHEMA}.hub_models select model_id, payload, ?, fetched_at from _crawl",
+                [crawl_id])
+    con.execute(f"delete from {RAW_SCHEMA}.hub_models_loading where crawl_id = ?", [crawl_id])
+    con.execute(f"update {RAW_SCHEMA}.hub_crawls set status = 'complete', removed_models = ? where crawl_id = ?",
+                [removed, crawl_id])
+    con.execute("drop table _crawl")
+    return removed
+
+
+def reject_crawl(con: duckdb.DuckDBPyConnection, crawl_id: str, reason: str) -> int:
+    """Move a landed crawl out of the way (inside the caller's transaction): its records go to
+    raw.hub_models_rejected with the reason; raw.hub_models keeps what it had. Returns the records moved."""
+    n = con.execute(f"""insert into {RAW_SCHEMA}.hub_models_rejected
+                        select crawl_id, page_no, position, model_id, payload, fetched_at, ?, ?
+                        from {RAW_SCHEMA}.hub_models_loading where crawl_id = ?""",
+                    [_now(), reason[:4000], crawl_id]).fetchone()[0]
+    con.execute(f"delete from {RAW_SCHEMA}.hub_models_loading where crawl_id = ?", [crawl_id])
+    con.execute(f"update {RAW_SCHEMA}.hub_crawls set status = 'rejected', rejected_at = ?, error = ? "
+                "where crawl_id = ?", [_now(), reason[:2000], crawl_id])
+    return n
+
+
+def _record_removals(con: duckdb.DuckDBPyConnection, crawl_id: str, scope: str) -> int:
+    """Models of this scope, present before, that a complete full crawl (staged in ``_crawl``) did not see."""
+    con.execute(f"""
+        create or replace temp table _gone as
+        select h.model_id, h.payload ->> '$._id' as hub_oid
+        from {RAW_SCHEMA}.hub_models h
+        join {RAW_SCHEMA}.hub_crawls c on c.crawl_id = h.crawl_id
+        where c.scope = ? and c.endpoint = (select endpoint from {RAW_SCHEMA}.hub_crawls where crawl_id = ?)
+          and h.model_id not in (select model_id from _crawl)
+          and h.model_id not in (select model_id from {RAW_SCHEMA}.hub_model_removals)""", [scope, crawl_id])
+    n = con.execute(f"""
+        insert into {RAW_SCHEMA}.hub_model_removals
+        select g.model_id,
+               case when n.model_id is not null then 'renamed' else 'deleted' end,
+               n.model_id, ?, ?
+        from _gone g
+        left join (select model_id, payload ->> '$._id' as hub_oid from _crawl) n
+          on n.hub_oid = g.hub_oid and g.hub_oid is not null and n.model_id <> g.model_id""",
+                    [_now(), crawl_id]).fetchone()[0]
+    con.execute("drop table _gone")
+    return n
 
 
 def abandon_unfinished_crawls(con: duckdb.DuckDBPyConnection, endpoint: str, scope: str) -> int:

@@ -14,7 +14,7 @@ import duckdb
 import pandas as pd
 
 from ingestion.hub.client import HubClient
-from ingestion.leaderboard.landing import loaded_revisions, replace_leaderboard_source
+from ingestion.leaderboard.landing import loaded_revisions, replace_leaderboard_source, stage_leaderboard_rows
 from ingestion.leaderboard.readers import (
     LeaderboardSchemaError,
     archive_files,
@@ -50,10 +50,11 @@ def load_leaderboard_from_hub(con: duckdb.DuckDBPyConnection, client: HubClient,
 
 def load_leaderboard_revision(con: duckdb.DuckDBPyConnection, client: HubClient, cache_dir: Path, revision: str,
                               commit_date: date, *, repo_id: str = LEADERBOARD_REPO_ID,
-                              filename: str = LEADERBOARD_FILENAME,
-                              progress: Progress = quiet) -> LeaderboardLoadResult:
+                              filename: str = LEADERBOARD_FILENAME, progress: Progress = quiet,
+                              partition_key: str | None = None) -> LeaderboardLoadResult:
     """Land the leaderboard parquet of one dataset revision, replacing whatever that revision landed
-    before (exactly: one transaction; a file that cannot be read changes nothing)."""
+    before (exactly: one transaction; a file that cannot be read changes nothing). With ``partition_key``
+    the rows wait in raw.leaderboard_loading for their checks, which replace the revision or reject them."""
     progress(f"leaderboard {repo_id}@{revision[:12]}: downloading {filename}")
     path = client.download_dataset_file(repo_id, filename, revision, cache_dir)
     source_name = f"{repo_id}@{revision}"
@@ -65,8 +66,9 @@ def load_leaderboard_revision(con: duckdb.DuckDBPyConnection, client: HubClient,
         path = client.download_dataset_file(repo_id, filename, revision, cache_dir, force=True)
         rows = read_hub_parquet(path, revision=revision, commit_date=commit_date, source_name=source_name)
     snap = rows["snapshot_date"].iloc[0]
-    n = replace_leaderboard_source(con, "leaderboard_hub_results", rows)
-    progress(f"leaderboard {repo_id}@{revision[:12]}: landed {n} rows (snapshot {snap})")
+    n = _land(con, "leaderboard_hub_results", rows, partition_key, None)
+    progress(f"leaderboard {repo_id}@{revision[:12]}: landed {n} rows (snapshot {snap})"
+             + (", waiting for its checks" if partition_key else ""))
     return LeaderboardLoadResult(revision, snap, n, skipped=False, files={filename: n})
 
 
@@ -76,10 +78,11 @@ def archive_snapshot_dates(folder: Path) -> list[str]:
 
 
 def load_leaderboard_archive(con: duckdb.DuckDBPyConnection, folder: Path, progress: Progress = quiet,
-                             snapshot_date: str | None = None) -> LeaderboardLoadResult:
+                             snapshot_date: str | None = None, wait_for_checks: bool = False) -> LeaderboardLoadResult:
     """Import the dated CSV exports of a folder, one snapshot per file date (all of them, or those of
     ``snapshot_date``). Every file is read, and so validated, before any is landed: a bad file changes
-    nothing. Re-importing replaces the snapshot's rows exactly."""
+    nothing. Re-importing replaces the snapshot's rows exactly. With ``wait_for_checks`` (and a
+    ``snapshot_date``: the partition) the rows wait in raw.leaderboard_loading for their checks."""
     files = archive_files(folder)
     if snapshot_date is not None:
         files = [p for p in files if snapshot_date_from_name(p).isoformat() == snapshot_date]
@@ -95,6 +98,13 @@ def load_leaderboard_archive(con: duckdb.DuckDBPyConnection, folder: Path, progr
     for path, frame in zip(files, frames, strict=True):
         counts[path.name] = len(frame)
     # One transaction for everything read.
-    replace_leaderboard_source(con, "leaderboard_archive_results", pd.concat(frames, ignore_index=True),
-                               snapshot_date=snapshot_date)
+    _land(con, "leaderboard_archive_results", pd.concat(frames, ignore_index=True),
+          snapshot_date if wait_for_checks else None, snapshot_date)
     return LeaderboardLoadResult(None, snapshot_date, sum(counts.values()), skipped=False, files=counts)
+
+
+def _land(con, table: str, rows: pd.DataFrame, partition_key: str | None, snapshot_date: str | None) -> int:
+    """Replace at once, or (with a partition key) stage for the partition's checks."""
+    if partition_key is None:
+        return replace_leaderboard_source(con, table, rows, snapshot_date=snapshot_date)
+    return stage_leaderboard_rows(con, table, rows, partition_key, snapshot_date=snapshot_date)

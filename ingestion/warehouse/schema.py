@@ -21,7 +21,8 @@ create table if not exists {RAW_SCHEMA}.hub_crawls (
     watermark timestamptz,                      -- incremental: fetch models modified at or after this
     started_at timestamptz not null,
     finished_at timestamptz,
-    status varchar not null,                    -- running, complete, failed, abandoned
+    status varchar not null,                    -- running, landed (awaits its checks), complete, rejected,
+                                                -- failed, abandoned
     next_url varchar,                           -- checkpoint: where to resume
     pages integer not null default 0,
     records integer not null default 0,
@@ -52,6 +53,16 @@ create table if not exists {RAW_SCHEMA}.hub_models_loading (
     payload json not null,
     fetched_at timestamptz not null
 );
+create table if not exists {RAW_SCHEMA}.hub_models_rejected (
+    crawl_id varchar not null,          -- a crawl whose blocking checks failed: none of it reached raw.hub_models
+    page_no integer not null,
+    position integer not null,
+    model_id varchar not null,
+    payload json not null,
+    fetched_at timestamptz not null,
+    rejected_at timestamptz not null,
+    reason varchar not null
+);
 create table if not exists {RAW_SCHEMA}.hub_models_quarantine (
     crawl_id varchar not null,
     page_no integer,
@@ -73,6 +84,9 @@ _MIGRATIONS = [
     ("hub_crawls", "error", "varchar"),
     ("hub_crawls", "verified_at", "timestamptz"),  # when the blocking quality checks passed on it
     ("hub_crawls", "duplicate_records", "integer"),  # records served again under an id already seen
+    ("hub_crawls", "conflicting_duplicates", "integer"),  # ids served twice with different content
+    ("hub_crawls", "duplicate_examples", "json"),  # a few of those, with both versions
+    ("hub_crawls", "rejected_at", "timestamptz"),  # when its blocking checks rejected it
 ]
 
 
@@ -84,6 +98,16 @@ def _leaderboard_ddl(table: str) -> str:
     return f"create table if not exists {RAW_SCHEMA}.{table} (\n    {cols},\n    loaded_at timestamptz not null\n);"
 
 
+def _leaderboard_waiting_ddl() -> str:
+    """Batches waiting for their checks (loading), and batches the checks rejected."""
+    base = _leaderboard_ddl("leaderboard_loading").rstrip().rstrip(");").rstrip()
+    loading = (base + ",\n    target_table varchar not null,\n    partition_key varchar not null,"
+               "\n    replace_snapshot varchar\n);")
+    rejected = (f"create table if not exists {RAW_SCHEMA}.leaderboard_rejected as "
+                f"select *, now() as rejected_at, ''::varchar as reason from {RAW_SCHEMA}.leaderboard_loading limit 0;")
+    return loading + "\n" + rejected
+
+
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create what is missing of the raw schema, and (re)install the shared rules."""
     con.execute(_HUB_DDL)
@@ -91,4 +115,5 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"alter table {RAW_SCHEMA}.{table} add column if not exists {column} {column_type}")
     for table in LEADERBOARD_TABLES:
         con.execute(_leaderboard_ddl(table))
+    con.execute(_leaderboard_waiting_ddl())
     install_rules(con)

@@ -46,8 +46,10 @@ class HubModelsConfig(dg.Config):
             description=(
                 "Every Hub model in scope, fetched from `/api/models` through huggingface_hub with every "
                 "field the marts need expanded, landed verbatim in raw.hub_models (latest record per model). "
-                "A crawl becomes visible only when complete and resumes from its last page if interrupted; "
-                "unparseable records go to raw.hub_models_quarantine."
+                "A crawl resumes from its last page if interrupted; once complete it waits (status 'landed') "
+                "for its blocking check, which makes it visible in raw.hub_models or moves it to "
+                "raw.hub_models_rejected, in one transaction with the verdict. Unparseable records go to "
+                "raw.hub_models_quarantine."
             ),
         ),
         dg.AssetSpec(
@@ -57,7 +59,8 @@ class HubModelsConfig(dg.Config):
             owners=["team:data-engineering"],
             description=(
                 "Models that a complete full crawl of their scope no longer saw: deleted, or renamed "
-                "(same Hub `_id`, new repo id). History is kept: their records stay in raw.hub_models."
+                "(same Hub `_id`, new repo id); recorded when the crawl's check accepts it. History is kept: "
+                "their records stay in raw.hub_models."
             ),
         ),
     ],
@@ -69,12 +72,12 @@ def hub_models(context: dg.AssetExecutionContext, config: HubModelsConfig, wareh
     client = hub.client()
     with fail_fast(), warehouse.connect(context) as con:
         if hub.scope == HubScope.leaderboard:
-            result = load_leaderboard_models_and_ancestors(con, client, progress=context.log.info)
+            result = load_leaderboard_models_and_ancestors(con, client, progress=context.log.info, promote=False)
         else:
             result = load_hub_models(
                 con, client, mode=config.mode.value, page_size=hub.page_size, pipeline_tag=hub.pipeline_tag,
                 watermark_margin=timedelta(minutes=config.watermark_margin_minutes),
-                progress=context.log.info, progress_bar=sys.stderr.isatty(),
+                progress=context.log.info, progress_bar=sys.stderr.isatty(), promote=False,
             )
         total = con.execute("select count(*) from raw.hub_models").fetchone()[0]
         removals = dict(con.execute("select removal, count(*) from raw.hub_model_removals group by 1").fetchall())
@@ -82,7 +85,6 @@ def hub_models(context: dg.AssetExecutionContext, config: HubModelsConfig, wareh
     if result.quarantined:
         context.log.warning(f"{result.quarantined} records quarantined: {result.quarantine_reasons}")
     yield dg.MaterializeResult(asset_key=["raw", "hub_model_removals"], metadata={
-        "removed_this_crawl": result.removed,
         "deleted_total": removals.get("deleted", 0),
         "renamed_total": removals.get("renamed", 0),
         "dagster/row_count": sum(removals.values()),
@@ -99,7 +101,7 @@ def hub_models(context: dg.AssetExecutionContext, config: HubModelsConfig, wareh
         "new": result.new,
         "changed": result.changed,
         "unchanged": result.unchanged,
-        "removed": result.removed,
+        "status": "landed: visible once hub_models_expectations accepts it",
         "quarantined": result.quarantined,
         "not_found": result.not_found,
         "quarantine_reasons": dg.MetadataValue.json(result.quarantine_reasons),

@@ -1,65 +1,94 @@
-"""Checks on raw/hub_models: the Great Expectations suite (blocking) and the crawl volume."""
+"""The gate of raw/hub_models: every landed crawl is checked, then made visible or rejected, atomically.
+
+The Great Expectations suite, the duplicate-id rules and the volume rule run on the crawls that
+wait with status 'landed' (their records still in raw.hub_models_loading). In the same transaction
+as the verdicts: if no ERROR rule failed, each crawl is promoted into raw.hub_models (oldest first)
+and rows failing a QUARANTINE rule go to quality.quarantine; otherwise every checked crawl moves to
+raw.hub_models_rejected and raw.hub_models keeps exactly what it had, so no later build reads it.
+"""
 
 import dagster as dg
 
+from ingestion.hub.landing import landed_crawls, promote_crawl, reject_crawl
 from ingestion.warehouse import transaction
-from orchestration.hub.expectations import HUB_FRAME_SQL, HUB_KEYS, hub_model_rules
+from orchestration.hub.expectations import HUB_KEYS, hub_frame, hub_model_rules
 from orchestration.quality.history import quarantine_rows, record_results
 from orchestration.quality.resources import QualityResource
-from orchestration.quality.results import check_result
+from orchestration.quality.results import check_result, failure_summary
 from orchestration.quality.suites import ERROR, WARN, RuleResult, run_suite, volume_rule
 from orchestration.resources import WarehouseResource
 
+ASSET = "raw/hub_models"
+CHECK = "hub_models_expectations"
+
 
 @dg.asset_check(asset=["raw", "hub_models"], blocking=True,
-                description="Great Expectations suite on every crawl not yet verified: ids, uniqueness, counts, "
-                            "dates, flags and parameter counts. ERROR rules block everything downstream; rows "
-                            "failing a QUARANTINE rule go to quality.quarantine and the rest flows on.")
-def hub_models_expectations(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
+                description="The gate of the Hub crawl: a Great Expectations suite (ids, counts, dates, flags, "
+                            "parameter counts), duplicate ids and the full-crawl volume, on every crawl that waits "
+                            "to be accepted. Passed: the crawl becomes visible in raw.hub_models. An ERROR rule "
+                            "failed: the crawl moves to raw.hub_models_rejected, nothing downstream runs, and no "
+                            "later build reads it. Rows failing a QUARANTINE rule go to quality.quarantine.")
+def hub_models_expectations(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource,
+                            quality: QualityResource):
     run_id = context.op_execution_context.run_id
     with warehouse.connect(context) as con:
-        crawls = con.execute("""select crawl_id, coalesce(duplicate_records, 0) from raw.hub_crawls
-                                where status = 'complete' and verified_at is null order by finished_at""").fetchall()
-        crawl_ids = [c for c, _ in crawls]
-        frame = con.execute(HUB_FRAME_SQL, [crawl_ids]).df()
-        context.log.info(f"checking {len(frame)} records of {len(crawl_ids)} unverified crawl(s)")
+        crawl_ids = landed_crawls(con)
+        frame = hub_frame(con, crawl_ids)
+        context.log.info(f"checking {len(frame)} records of {len(crawl_ids)} landed crawl(s)")
         results = run_suite(frame, hub_model_rules(), "hub_models", HUB_KEYS)
-        duplicates = sum(d for _, d in crawls)
-        # Explicit rule for a listing quirk: the same id served twice in one crawl (a page boundary that
-        # moved). The landing keeps the last record served, so this is recorded, not blocking.
-        results.append(RuleResult("listing_ids_served_once", WARN, duplicates == 0,
-                                  "each id is served once per crawl (the last record served is kept)",
-                                  duplicates, [{"crawl_id": c, "duplicate_records": d} for c, d in crawls if d][:5]))
+        results += duplicate_rules(con, crawl_ids, quality) + [crawl_volume_rule(con, crawl_ids, quality)]
+        accepted = not any(r.severity == ERROR and not r.passed for r in results)
+        removed = quarantined = 0
         with transaction(con):
-            con.execute("delete from quality.quarantine where asset = 'raw/hub_models' "
-                        "and crawl_id in (select unnest(?))", [crawl_ids])
-            quarantined = quarantine_rows(con, "raw/hub_models", "hub_models_expectations", results, run_id,
-                                          {"model_id_format": "model_id", "listing_is_public": "private"})
-            record_results(con, "raw/hub_models", "hub_models_expectations", results, run_id, ",".join(crawl_ids))
-            if not any(r.severity == ERROR and not r.passed for r in results):
+            record_results(con, ASSET, CHECK, results, run_id, ",".join(crawl_ids))
+            if accepted:
+                quarantined = quarantine_rows(con, ASSET, CHECK, results, run_id,
+                                              {"model_id_format": "model_id", "listing_is_public": "private"})
+                for crawl_id in crawl_ids:
+                    removed += promote_crawl(con, crawl_id)
                 con.execute("update raw.hub_crawls set verified_at = now() where crawl_id in (select unnest(?))",
                             [crawl_ids])
+            else:
+                reason = failure_summary([r for r in results if r.severity == ERROR and not r.passed])
+                for crawl_id in reversed(crawl_ids):
+                    reject_crawl(con, crawl_id, reason)
     if quarantined:
         context.log.warning(f"{quarantined} Hub records quarantined (see quality.quarantine)")
-    return check_result(results, {"crawls_checked": ", ".join(crawl_ids) or "(none)", "rows_checked": len(frame)},
+    if crawl_ids and not accepted:
+        context.log.error(f"crawl(s) {', '.join(crawl_ids)} rejected: moved to raw.hub_models_rejected; "
+                          "raw.hub_models is unchanged")
+    return check_result(results, {"crawls_checked": ", ".join(crawl_ids) or "(none waiting)",
+                                  "verdict": ("accepted" if accepted else "rejected") if crawl_ids else "(nothing)",
+                                  "rows_checked": len(frame), "removed_models_recorded": removed},
                         quarantined=quarantined)
 
 
-@dg.asset_check(asset=["raw", "hub_models"], blocking=True,
-                description="Volume: a full crawl that lost more than the configured share of the previous "
-                            "full crawl's models is flagged (severity by configuration).")
-def hub_models_volume(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource,
-                      quality: QualityResource):
-    with warehouse.connect(context) as con:
-        rows = con.execute("""select records from raw.hub_crawls
-                              where status = 'complete' and mode = 'full'
-                                and scope = (select scope from raw.hub_crawls where status = 'complete'
-                                             order by finished_at desc limit 1)
-                              order by finished_at desc limit 2""").fetchall()
-        current = rows[0][0] if rows else 0
-        previous = rows[1][0] if len(rows) > 1 else None
-        results = [volume_rule("full_crawl_volume", previous, current, quality.max_row_drop,
-                               quality.volume_severity.value)]
-        record_results(con, "raw/hub_models", "hub_models_volume", results, context.op_execution_context.run_id,
-                       batch="latest full crawl")
-    return check_result(results, {"previous_full_crawl": previous or 0, "latest_full_crawl": current})
+def duplicate_rules(con, crawl_ids: list[str], quality: QualityResource) -> list[RuleResult]:
+    """An id served twice with the same record (a page boundary that moved) is a warning; served twice with
+    different content, the landing would have to pick one: ERROR by default, both versions in the examples."""
+    rows = con.execute("""select crawl_id, coalesce(duplicate_records, 0), coalesce(conflicting_duplicates, 0),
+                                 duplicate_examples
+                          from raw.hub_crawls where crawl_id in (select unnest(?))""", [crawl_ids]).fetchall()
+    repeated = sum(d for _, d, _, _ in rows)
+    conflicting = sum(c for _, _, c, _ in rows)
+    examples = [{"crawl_id": c, "examples": e} for c, _, n, e in rows if n]
+    return [
+        RuleResult("listing_ids_served_once", WARN, repeated == 0,
+                   "each id is served once per crawl (the last record served is kept)", repeated,
+                   [{"crawl_id": c, "duplicate_records": d} for c, d, _, _ in rows if d][:5]),
+        RuleResult("duplicate_ids_agree", quality.duplicate_id_severity.value, conflicting == 0,
+                   "an id served twice in one crawl carries the same record both times", conflicting, examples[:5]),
+    ]
+
+
+def crawl_volume_rule(con, crawl_ids: list[str], quality: QualityResource) -> RuleResult:
+    """A full crawl that lost more than the configured share of the previous full crawl's models."""
+    current = con.execute("""select records, scope from raw.hub_crawls where crawl_id in (select unnest(?))
+                             and mode = 'full' order by finished_at desc limit 1""", [crawl_ids]).fetchone()
+    previous = None
+    if current:
+        row = con.execute("""select records from raw.hub_crawls where status = 'complete' and mode = 'full'
+                             and scope = ? order by finished_at desc limit 1""", [current[1]]).fetchone()
+        previous = row[0] if row else None
+    return volume_rule("full_crawl_volume", previous, current[0] if current else 0, quality.max_row_drop,
+                       quality.volume_severity.value)

@@ -57,7 +57,13 @@ def hub_model_rules() -> list[Rule]:
     ]
 
 
+# The records a check sees: each landed crawl's latest record per model, as in raw.hub_models_loading.
 HUB_FRAME_SQL = """
+    with staged as (
+        select *, row_number() over (partition by crawl_id, model_id order by page_no desc, position desc) as rn
+        from raw.hub_models_loading
+        where crawl_id in (select unnest(?))
+    )
     select
         model_id,
         crawl_id,
@@ -72,7 +78,14 @@ HUB_FRAME_SQL = """
         lower(payload ->> '$.gated') as gated,
         coalesce(try_cast(payload ->> '$.safetensors.total' as double),
                  try_cast(payload ->> '$.gguf.total' as double)) as params
-    from raw.hub_models
-    where crawl_id in (select unnest(?))
+    from staged
+    where rn = 1
 """
+
+
+def hub_frame(con, crawl_ids: list[str]) -> pd.DataFrame:
+    """The records of the given landed crawls, as the suite reads them."""
+    return con.execute(HUB_FRAME_SQL, [crawl_ids]).df()
+
+
 HUB_KEYS = ["model_id", "crawl_id"]

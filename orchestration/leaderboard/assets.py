@@ -34,7 +34,9 @@ from orchestration.resources import WAREHOUSE_POOL, HubResource, WarehouseResour
     description=(
         "The leaderboard v2 `contents` dataset on the Hub, one partition per dataset revision (commit date "
         "and sha), normalised to the landing schema (every original column kept). The revision sensor adds "
-        "a partition and a run for every new revision; re-running a partition replaces that revision's rows "
+        "a partition and a run for every new revision. The rows wait for the partition's blocking check, "
+        "which replaces that revision's rows with them or rejects them (raw.leaderboard_rejected); "
+        "re-running a partition replaces that revision's rows "
         "exactly. Downstream models read every revision."
     ),
 )
@@ -46,7 +48,7 @@ def leaderboard_hub_results(context: dg.AssetExecutionContext, warehouse: Wareho
         revision = resolve_revision(key, context.run.tags.get(REVISION_TAG), con, client)
         result = load_leaderboard_revision(con, client, hub.cache_dir(), revision,
                                            date.fromisoformat(split_revision_key(key)[0]),
-                                           progress=context.log.info)
+                                           progress=context.log.info, partition_key=key)
         total = con.execute("select count(*) from raw.leaderboard_hub_results").fetchone()[0]
         revisions = con.execute("select count(distinct source_revision) from raw.leaderboard_hub_results"
                                 ).fetchone()[0]
@@ -73,7 +75,9 @@ def leaderboard_hub_results(context: dg.AssetExecutionContext, warehouse: Wareho
     description=(
         "Archived leaderboard CSV exports (v1 and every v2 schema) from the configured folder, normalised to "
         "the landing schema. Partitioned by snapshot date (the date in the file name): a run lands the "
-        "files of its date, replacing that snapshot exactly; downstream models read every partition."
+        "files of its date; once the partition's blocking check accepts them they replace that snapshot "
+        "exactly, else they go to raw.leaderboard_rejected and the snapshot stays as it was. Downstream "
+        "models read every partition."
     ),
 )
 def leaderboard_archive_results(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
@@ -84,7 +88,8 @@ def leaderboard_archive_results(context: dg.AssetExecutionContext, warehouse: Wa
         raise dg.Failure(f"snapshot {snapshot}: no leaderboard archive folder configured "
                          f"(set {settings.LEADERBOARD_ARCHIVE_ENV})", allow_retries=False)
     with fail_fast(), warehouse.connect(context) as con:
-        result = load_leaderboard_archive(con, folder, progress=context.log.info, snapshot_date=snapshot)
+        result = load_leaderboard_archive(con, folder, progress=context.log.info, snapshot_date=snapshot,
+                                          wait_for_checks=True)
         total = con.execute("select count(*) from raw.leaderboard_archive_results").fetchone()[0]
         schema = column_schema(con, "raw", "leaderboard_archive_results")
     return dg.MaterializeResult(metadata={

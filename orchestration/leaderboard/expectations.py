@@ -75,7 +75,18 @@ LEADERBOARD_FRAME_SQL = """
         model_type_key(model_type_label) as type_key,
         case when leaderboard_version = 'v1' and is_merged is not null and model_type_label is not null
              then (lower(is_merged) = 'true') = (model_type_label like '%merge%') end as merged_flag_consistent
-    from raw.{table}
-    where source_name in (select unnest(?))
+    from {relation}
+    where {where}
 """
 LEADERBOARD_KEYS = ["source_name", "row_number", "model_id"]
+
+
+def leaderboard_frame(con, table: str, *, pending_key: str | None = None, sources: list[str] | None = None):
+    """The rows a check reads: the batch waiting under ``pending_key`` in raw.leaderboard_loading, or the
+    landed rows of ``sources`` in the raw table."""
+    if pending_key is not None:
+        sql = LEADERBOARD_FRAME_SQL.format(relation="raw.leaderboard_loading",
+                                           where="target_table = ? and partition_key = ?")
+        return con.execute(sql, [table, pending_key]).df()
+    sql = LEADERBOARD_FRAME_SQL.format(relation=f"raw.{table}", where="source_name in (select unnest(?))")
+    return con.execute(sql, [sources or []]).df()

@@ -9,9 +9,10 @@ from orchestration.leaderboard.partitions import (
 from orchestration.reliability import alert_on_permanent_failure
 
 DATASET = dg.AssetSelection.assets(["raw", "leaderboard_hub_results"])
-# The seeds and staging views come along (a few hundred rows and views: nothing to recreate them): on
-# a warehouse where no Hub refresh has run yet, the intermediate models would not find them otherwise.
-FOUNDATIONS = dg.AssetSelection.groups("seeds", "staging")
+# The seeds, staging views and the models dbt tags 'foundation' (the quarantine-filtered Hub models) come
+# along: on a warehouse where no Hub refresh has run yet, the models downstream of the leaderboard would
+# not find them otherwise.
+FOUNDATIONS = dg.AssetSelection.groups("seeds", "staging") | dg.AssetSelection.tag("foundation", "")
 
 leaderboard_refresh_job = dg.define_asset_job(
     "leaderboard_refresh",

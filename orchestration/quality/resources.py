@@ -22,3 +22,5 @@ class QualityResource(dg.ConfigurableResource):
                                 description="a snapshot may lose at most this share of the previous one's rows")
     volume_severity: Severity = Severity.ERROR
     schema_change_severity: Severity = Severity.WARN
+    # an id served twice in one crawl with different content: the landing cannot know which one is right
+    duplicate_id_severity: Severity = Severity.ERROR

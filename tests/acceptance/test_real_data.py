@@ -189,14 +189,14 @@ def test_every_error_check_passes_and_only_the_known_quirks_warn(real):
         ("leaderboard_hub_results_expectations", "params_sane"),
         ("leaderboard_archive_results_expectations", "v1_merged_flag_matches_type"),  # v1 merged flag vs 🤝
         ("accepted_values_int_architecture_families_is_mapped__True", "accepted_values"),  # unmapped architectures
-        ("leaderboard_archive_drift", "v2_schema_unchanged"),  # the v2 export's columns changed once (early->late)
+        ("leaderboard_archive_results_expectations", "v2_schema_unchanged"),  # the v2 export's columns changed once (early->late)
         ("lineage_edges_are_plausible", "is_true"),  # real tags: a 70B "finetune" of an 8B base, and the like
     }, warnings
     assert warnings[("leaderboard_archive_results_expectations", "v1_merged_flag_matches_type")] > 1000
     # every GX suite and a dbt test of every layer left a verdict
     checks = {c for (c,) in con.execute("select distinct check_name from quality.check_results").fetchall()}
-    assert {"hub_models_expectations", "hub_models_volume", "leaderboard_hub_results_expectations",
-            "leaderboard_archive_results_expectations", "leaderboard_archive_drift"} <= checks
+    assert {"hub_models_expectations", "leaderboard_hub_results_expectations",
+            "leaderboard_archive_results_expectations"} <= checks
 
 
 def test_backfilling_the_archive_gives_one_partition_per_file(real):

@@ -103,7 +103,7 @@ def test_checks_schedules_and_sensors_are_served(webserver):
     checks = {"/".join(n["assetKey"]["path"]): {c["name"]: c["blocking"] for c in n["assetChecksOrError"]["checks"]}
               for n in webserver["assetNodes"] if n.get("assetChecksOrError")}
     assert checks["raw/hub_models"]["hub_models_expectations"] is True
-    assert checks["raw/leaderboard_archive_results"]["leaderboard_archive_drift"] is True
+    assert checks["raw/leaderboard_archive_results"]["leaderboard_archive_results_expectations"] is True
     assert any(name.startswith("unique") for name in checks["marts/mart_ecosystem_summary"]), "dbt tests"
     assert "freshness_check" in checks["marts/mart_ecosystem_summary"]
     (repo,) = webserver["repositoriesOrError"]["nodes"]

@@ -89,10 +89,9 @@ def test_dbt_tests_and_expectation_suites_are_checks_on_their_assets(dbt_manifes
     nodes = result["nodes"]
     dbt_models = {k for k, v in nodes.items() if v["group"] in ("staging", "intermediate", "marts")}
     assert dbt_models and dbt_models <= checked, f"models without a dbt test: {sorted(dbt_models - checked)}"
-    suites = {"raw/hub_models:hub_models_expectations", "raw/hub_models:hub_models_volume",
+    suites = {"raw/hub_models:hub_models_expectations",
               "raw/leaderboard_hub_results:leaderboard_hub_results_expectations",
-              "raw/leaderboard_archive_results:leaderboard_archive_results_expectations",
-              "raw/leaderboard_archive_results:leaderboard_archive_drift"}
+              "raw/leaderboard_archive_results:leaderboard_archive_results_expectations"}
     assert suites <= set(result["blocking"]), "the raw assets' suites block what is downstream"
 
 

@@ -28,7 +28,7 @@ def _digest(path):
 def test_same_seed_gives_identical_files(tmp_path):
     a = write_hub_dump(tmp_path / "a", n_models=400, seed=3)
     b = write_hub_dump(tmp_path / "b", n_models=400, seed=3)
-    c = write_hub_dump(tmp_path / "c", n_models=400, seed=4)
+    write_hub_dump(tmp_path / "c", n_models=400, seed=4)
     assert _digest(tmp_path / "a" / "models.jsonl") == _digest(tmp_path / "b" / "models.jsonl")
     assert _digest(tmp_path / "a" / "models.jsonl") != _digest(tmp_path / "c" / "models.jsonl")
     assert a.author_counts == b.author_counts

@@ -1,0 +1,63 @@
+"""Helpers of the quality-gate tests: corrupt an input, run the demo on it, check that it was blocked."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import duckdb
+
+from tests.conftest import mart_fingerprint as fingerprint
+from tests.conftest import run_cli
+
+
+def demo_may_fail(*args: str) -> subprocess.CompletedProcess:
+    return run_cli("demo", *args)
+
+
+
+
+
+def failed_rules(warehouse: Path) -> set[tuple[str, str]]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        run_id = con.execute("select arg_max(run_id, checked_at) from quality.check_results").fetchone()[0]
+        return set(con.execute("select check_name, rule from quality.check_results "
+                               "where not passed and severity = 'ERROR' and run_id = ?", [run_id]).fetchall())
+
+
+def rewrite_first_records(dump: Path, change, n: int = 1) -> list[str]:
+    path = dump / "models.jsonl"
+    lines = path.read_text().splitlines()
+    ids = []
+    for i in range(n):
+        record = json.loads(lines[i])
+        change(record)
+        ids.append(record["id"])
+        lines[i] = json.dumps(record)
+    path.write_text("\n".join(lines) + "\n")
+    return ids
+
+
+def run_case(warehouse, dump, archive):
+    return demo_may_fail("--hub-dump", str(dump), "--leaderboard-archive", str(archive),
+                         "--warehouse", str(warehouse))
+
+
+def assert_blocked(out, warehouse, before, check, rule):
+    """The run failed at the right gate, nothing downstream ran, the batch was rejected (moved out of raw),
+    and a later valid build (one good export backfilled, then every model) leaves every mart as it was."""
+    assert out.returncode != 0, "the run must fail"
+    assert check in out.stderr + out.stdout
+    assert (check, rule) in failed_rules(warehouse)
+    assert "Finished dbt command" not in out.stderr + out.stdout, "downstream dbt models did not run"
+    assert fingerprint(warehouse) == before, "previously built marts are unchanged"
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rejected = con.execute("select (select count(*) from raw.hub_models_rejected) + "
+                               "(select count(*) from raw.leaderboard_rejected)").fetchone()[0]
+        waiting = con.execute("select (select count(*) from raw.hub_models_loading) + "
+                              "(select count(*) from raw.leaderboard_loading)").fetchone()[0]
+    assert rejected > 0 and waiting == 0, "the rejected batch left raw, nothing waits"
+    later = run_cli("backfill-leaderboard", str(warehouse.parent / "one_good_export"), "--warehouse", str(warehouse))
+    assert later.returncode == 0, later.stdout[-2000:] + later.stderr[-2000:]
+    assert fingerprint(warehouse) == before, "a later valid build reads nothing of the rejected batch"
