@@ -96,9 +96,9 @@ def walk_first_parents(records: list[dict]):
     return walk
 
 
-def mart_fingerprint(warehouse: Path) -> dict:
+def mart_fingerprint(warehouse: Path, exact: bool = False) -> dict:
     """Row count and an order-independent hash of every mart. Floating-point columns are rounded to
-    8 decimals first: parallel aggregation may sum in another order and differ in the last bit."""
+    8 decimals first, unless ``exact``: then every bit counts (the marts are meant to be reproducible)."""
     import duckdb
 
     with duckdb.connect(str(warehouse), read_only=True) as con:
@@ -109,6 +109,7 @@ def mart_fingerprint(warehouse: Path) -> dict:
             columns = con.execute("select column_name, data_type from information_schema.columns "
                                   "where table_schema = 'marts' and table_name = ? order by ordinal_position",
                                   [table]).fetchall()
-            cells = ", ".join(f'round("{c}", 8)' if t in ("DOUBLE", "FLOAT") else f'"{c}"' for c, t in columns)
+            cells = ", ".join(f'round("{c}", 8)' if t in ("DOUBLE", "FLOAT") and not exact else f'"{c}"'
+                              for c, t in columns)
             prints[table] = con.execute(f"select count(*), sum(hash(({cells}))) from marts.{table}").fetchone()
         return prints

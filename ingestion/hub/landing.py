@@ -21,6 +21,9 @@ import pyarrow as pa
 from ingestion.warehouse import RAW_SCHEMA, transaction
 from ingestion.warehouse.rules import is_model_id
 
+# A record this large is not a Hub model record (the real ones are a few kB): quarantined, not landed.
+MAX_RECORD_BYTES = 1_000_000
+
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
@@ -98,12 +101,16 @@ class HubModelLanding:
         ids, payloads, positions, bad = [], [], [], []
         for position, record in enumerate(records):
             reason = _invalid_reason(record)
+            payload = None if reason else json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+            if payload is not None and len(payload) > MAX_RECORD_BYTES:
+                reason = f"record of {len(payload):,} bytes (a Hub record is far below {MAX_RECORD_BYTES:,})"
             if reason:
-                bad.append((self.crawl_id, page_no, position, _dump(record), reason, fetched_at))
-                self.stats.quarantine_reasons[reason] = self.stats.quarantine_reasons.get(reason, 0) + 1
+                kind = "record too large" if reason.startswith("record of") else reason
+                bad.append((self.crawl_id, page_no, position, _dump(record)[:10_000], reason, fetched_at))
+                self.stats.quarantine_reasons[kind] = self.stats.quarantine_reasons.get(kind, 0) + 1
                 continue
             ids.append(record["id"])
-            payloads.append(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
+            payloads.append(payload)
             positions.append(position)
         table = pa.table({
             "crawl_id": pa.array([self.crawl_id] * len(ids), pa.string()),
@@ -260,7 +267,7 @@ def _invalid_reason(record) -> str | None:
     if not isinstance(model_id, str) or not model_id:
         return "missing id"
     if not is_model_id(model_id):
-        return f"id {model_id!r} is not namespace/name"
+        return f"id {model_id[:200]!r} is not namespace/name in the characters the Hub allows"
     return None
 
 

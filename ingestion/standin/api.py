@@ -20,16 +20,16 @@ holds ``models.jsonl`` and ``datasets/<org>/<name>/<files>``, the layout of
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import logging
+import os
 from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
-from ingestion.standin.dump import HubDump, _file_sha256, _sort_key
+from ingestion.standin.dump import HubDump, _decode_cursor, _encode_cursor, _file_sha256, _first_after, _sort_key
 
 log = logging.getLogger(__name__)
 
@@ -47,16 +47,6 @@ DEFAULT_LISTING_FIELDS = ("likes", "trendingScore", "private", "downloads", "tag
 SORT_FIELDS = {"createdAt", "lastModified", "downloads", "likes", "trendingScore", "_id", "id"}
 MAX_PAGE_SIZE = 1000
 DEFAULT_PAGE_SIZE = 1000
-
-
-def _encode_cursor(key: tuple) -> str:
-    return base64.urlsafe_b64encode(json.dumps(list(key)).encode()).decode().rstrip("=")
-
-
-def _decode_cursor(cursor: str) -> tuple:
-    padded = cursor + "=" * (-len(cursor) % 4)
-    present, value, oid = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    return (int(present), value, str(oid))
 
 
 def _project(record: dict, fields: tuple[str, ...] | None) -> dict:
@@ -127,6 +117,8 @@ class HubRequestHandler(BaseHTTPRequestHandler):
             self._send_json({"error": err.message}, status=err.status, error_code=err.error_code)
         except (BrokenPipeError, ConnectionResetError):
             pass
+        except (ValueError, OSError) as exc:  # a NUL byte, a name too long, ...: an answer, never a cut connection
+            self._send_json({"error": f"Bad request: {type(exc).__name__}"}, status=HTTPStatus.BAD_REQUEST)
 
     # -- responses -----------------------------------------------------------------------
 
@@ -238,7 +230,14 @@ class HubRequestHandler(BaseHTTPRequestHandler):
         path = self.dump.dataset_file(repo_id, rel_path)
         if path is None:
             raise HubError(HTTPStatus.NOT_FOUND, f"Entry {quote(rel_path)} not found", "EntryNotFound")
-        size = path.stat().st_size
+        handle = self.dump.open_inside(path)  # the file opened, resolved again: a swapped symlink is refused
+        if handle is None:
+            raise HubError(HTTPStatus.NOT_FOUND, f"Entry {quote(rel_path)} not found", "EntryNotFound")
+        with handle:
+            self._send_file(handle, path, sha, head)
+
+    def _send_file(self, fh, path, sha: str, head: bool) -> None:
+        size = os.fstat(fh.fileno()).st_size
         etag = f'"{_file_sha256(path)}"'
         start, end = 0, size - 1
         status = HTTPStatus.OK
@@ -260,36 +259,16 @@ class HubRequestHandler(BaseHTTPRequestHandler):
         self.end_headers()
         if head:
             return
-        with path.open("rb") as fh:
-            fh.seek(start)
-            remaining = end - start + 1
-            while remaining > 0:
-                chunk = fh.read(min(1 << 16, remaining))
-                if not chunk:
-                    break
-                self.wfile.write(chunk)
-                remaining -= len(chunk)
+        fh.seek(start)
+        remaining = end - start + 1
+        while remaining > 0:
+            chunk = fh.read(min(1 << 16, remaining))
+            if not chunk:
+                break
+            self.wfile.write(chunk)
+            remaining -= len(chunk)
 
 
 def _first(query: dict[str, list[str]], name: str) -> str | None:
     values = query.get(name)
     return values[0] if values else None
-
-
-def _first_after(rows: list[dict], after: tuple, sort: str) -> int:
-    """Index of the first row strictly after the cursor key in descending order (binary search)."""
-    lo, hi = 0, len(rows)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if _sort_key(rows[mid], sort) >= _normalise(after):
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
-
-
-def _normalise(key: tuple) -> tuple:
-    present, value, oid = key
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = float(value)
-    return (present, value, oid)

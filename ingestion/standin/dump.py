@@ -6,8 +6,10 @@ serves them) and ``datasets/<org>/<name>/<files>``. Only files under the root ar
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
+import os
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
@@ -23,14 +25,11 @@ class HubDump:
             raise FileNotFoundError(f"{models_path} not found: a Hub dump holds models.jsonl")
         self.models: list[dict] = []
         self.by_id: dict[str, dict] = {}
-        with models_path.open(encoding="utf-8") as fh:
-            for line_no, line in enumerate(fh, 1):
-                if not line.strip():
+        with models_path.open("rb") as fh:
+            for line_no, raw in enumerate(fh, 1):
+                if not raw.strip():
                     continue
-                try:
-                    record = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise ValueError(f"{models_path}:{line_no}: not valid JSON ({exc.msg})") from None
+                record = _parse_line(models_path, line_no, raw)
                 if "_id" not in record:
                     # Real records always carry a Mongo-like _id; derive a stable one when the dump lacks it.
                     record["_id"] = hashlib.sha1(record["id"].encode()).hexdigest()[:24]
@@ -109,11 +108,10 @@ class HubDump:
         return digest.hexdigest(), datetime.fromtimestamp(newest, tz=timezone.utc)
 
     def _safe_path(self, *parts: str) -> Path | None:
-        """Resolve a path under the dump root; None when it would leave it."""
-        candidate = self.root.joinpath(*parts)
+        """Resolve a path under the dump root; None when it would leave it (or cannot be a path at all)."""
         try:
-            resolved = candidate.resolve()
-        except (OSError, RuntimeError):
+            resolved = self.root.joinpath(*parts).resolve()
+        except (OSError, RuntimeError, ValueError):
             return None
         if resolved != self.root and self.root not in resolved.parents:
             return None
@@ -129,6 +127,19 @@ class HubDump:
         if path is None or base not in path.parents or not path.is_file():
             return None
         return path
+
+    def open_inside(self, path: Path):
+        """Open ``path`` and return the file only if the file actually opened lies under the dump: checked on
+        the open descriptor, so a symlink swapped after ``dataset_file`` resolved it is refused."""
+        try:
+            fh = path.open("rb")
+        except OSError:
+            return None
+        opened = Path(os.path.realpath(f"/proc/self/fd/{fh.fileno()}"))
+        if self.root not in opened.parents:
+            fh.close()
+            return None
+        return fh
 
 
 _SHA_CACHE: dict[tuple[str, float, int], str] = {}
@@ -153,3 +164,50 @@ def _sort_key(record: dict, sort: str) -> tuple:
     if isinstance(value, (int, float)):
         return (1, float(value), record["_id"])
     return (1, str(value), record["_id"])
+
+
+def _parse_line(models_path: Path, line_no: int, raw: bytes) -> dict:
+    """One record of models.jsonl; a bad line is an error naming the file and the line."""
+    where = f"{models_path}:{line_no}"
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{where}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    try:
+        record = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{where}: not valid JSON ({exc.msg})") from None
+    if not isinstance(record, dict):
+        raise ValueError(f"{where}: a record is a JSON object, found {type(record).__name__}")
+    if not isinstance(record.get("id"), str) or not record["id"]:
+        raise ValueError(f"{where}: the record has no id (found {record.get('id')!r})")
+    return record
+
+
+def _encode_cursor(key: tuple) -> str:
+    return base64.urlsafe_b64encode(json.dumps(list(key)).encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> tuple:
+    padded = cursor + "=" * (-len(cursor) % 4)
+    present, value, oid = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    return (int(present), value, str(oid))
+
+
+def _first_after(rows: list[dict], after: tuple, sort: str) -> int:
+    """Index of the first row strictly after the cursor key in descending order (binary search)."""
+    lo, hi = 0, len(rows)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if _sort_key(rows[mid], sort) >= _normalise(after):
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def _normalise(key: tuple) -> tuple:
+    present, value, oid = key
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    return (present, value, oid)

@@ -3,7 +3,7 @@
 They are installed into the warehouse with its schema (``install_rules``), so that the
 crawler's ancestor walk, the quality checks and the dbt models call the same SQL:
 
-- ``is_model_id(value)``: a Hub repo id, ``namespace/name`` (``MODEL_ID_REGEX``).
+- ``is_model_id(value)``: a Hub repo id, ``namespace/name`` in the Hub's characters (``MODEL_ID_REGEX``).
 - ``model_type_key(label)``: a leaderboard type label reduced to its letters, so that
   "💬 chat models (RLHF, DPO, IFT, ...)" and "chatmodels" meet ('none' when nothing is left).
 - ``lineage_parents(model_id, tags, card_base_model, card_relation)``: THE lineage parent rule; a list
@@ -34,7 +34,9 @@ import re
 
 import duckdb
 
-MODEL_ID_REGEX = r"[^/\s]+/[^/\s]+"
+# namespace/name in the characters the Hub allows in a repo id (letters, digits, '-', '_', '.'): every id
+# of the real extracts matches; quotes, semicolons, spaces and control characters never do.
+MODEL_ID_REGEX = r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+"
 MODEL_ID_PATTERN = re.compile(MODEL_ID_REGEX)
 RELATIONS = ("finetune", "adapter", "quantized", "merge")
 

@@ -56,7 +56,8 @@ def test_every_mart_has_rows_on_generated_data(built):
     for mart, (columns, populations) in MARTS.items():
         pops = dict(query(warehouse, f"select population, count(*) from marts.{mart} group by 1"))
         assert set(pops) == populations, mart
-        assert all(n > 0 for n in pops.values())
+        filled = query(warehouse, "select " + ", ".join(f"count({c})" for c in columns) + f" from marts.{mart}")[0]
+        assert all(filled), f"{mart}: a required column is never filled: {dict(zip(columns, filled))}"
 
 
 def test_generated_lineage_shows_in_base_model_popularity(built, small_dump):
@@ -128,14 +129,20 @@ def test_lineage_walk_matches_the_tags(built, small_dump):
 
 
 def test_dbt_tests_ran_as_checks_and_passed(built):
+    """Every dbt test of the build left a verdict in the quality history, and none of severity error failed."""
     warehouse, _, out = built
-    assert "ERROR=0" in out.stdout + out.stderr
+    (dbt_tests, failed), = query(warehouse, """
+        select count(*), count(*) filter (where not passed and severity = 'ERROR') from quality.check_results
+        where batch in (select batch from quality.check_results where asset like 'marts/%')""")
+    assert dbt_tests >= 150 and failed == 0
 
 
 def test_rerun_updates_in_place(built, small_dump, small_archive):
     warehouse, summary, _ = built
     with duckdb.connect(str(warehouse)) as con:
         con.execute("create schema if not exists analyst; create or replace table analyst.notes as select 1 as kept")
+        history_before = con.execute("select count(*), min(checked_at), count(distinct run_id) "
+                                     "from quality.check_results").fetchone()
     run_demo("--hub-dump", str(small_dump[0]), "--leaderboard-archive", str(small_archive),
              "--warehouse", str(warehouse))
     assert query(warehouse, "select kept from analyst.notes") == [(1,)], "the warehouse was not recreated"
@@ -147,6 +154,10 @@ def test_rerun_updates_in_place(built, small_dump, small_archive):
     assert rows == [(summary.n_models,)], "no duplicates after a second run"
     # the leaderboard revision was already loaded: skipped, not duplicated
     assert query(warehouse, "select count(distinct loaded_at) from raw.leaderboard_hub_results") == [(1,)]
+    # the quality history is appended to, never replaced: the first run's verdicts are still there
+    (n, first, runs), = query(warehouse, "select count(*), min(checked_at), count(distinct run_id) "
+                                         "from quality.check_results")
+    assert n > history_before[0] and first == history_before[1] and runs > history_before[2]
 
 
 def test_demo_without_a_dump_generates_one(tmp_path, dbt_manifest):

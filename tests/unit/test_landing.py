@@ -66,7 +66,8 @@ def test_bad_records_are_quarantined_with_the_reason(con):
     stats = landing.commit()
     assert stats.records == 1 and stats.quarantined == 3
     reasons = sorted(r[0] for r in con.execute("select reason from raw.hub_models_quarantine").fetchall())
-    assert reasons == ["id 'no-namespace' is not namespace/name", "missing id", "not a JSON object (str)"]
+    assert reasons == ["id 'no-namespace' is not namespace/name in the characters the Hub allows", "missing id",
+                       "not a JSON object (str)"]
 
 
 def test_replacing_a_leaderboard_source_is_atomic(con):
@@ -121,3 +122,15 @@ def test_a_snapshot_partition_is_replaced_exactly(con, small_archive, tmp_path):
     assert {d: n for d, n in after.items() if d != target} == {d: n for d, n in before.items() if d != target}
     with pytest.raises(FileNotFoundError, match="no leaderboard export dated 2030-01-01"):
         load_leaderboard_archive(con, folder, snapshot_date="2030-01-01")
+
+
+def test_ids_with_characters_the_hub_never_allows_and_huge_records_are_quarantined(con):
+    landing = HubModelLanding(con, "http://hub", "q")
+    landing.add_page([{"id": "org/ok"}, {"id": "org/x'; drop table raw.hub_models; --"},
+                      {"id": "org/with space"}, {"id": "org/big", "tags": ["x" * 2_000_000]}], None)
+    landing.commit()
+    assert [m for (m,) in con.execute("select model_id from raw.hub_models").fetchall()] == ["org/ok"]
+    reasons = [r for (r,) in con.execute("select reason from raw.hub_models_quarantine order by position").fetchall()]
+    assert len(reasons) == 3
+    assert "not namespace/name" in reasons[0] and "not namespace/name" in reasons[1]
+    assert reasons[2].startswith("record of 2,000,") and "bytes" in reasons[2]

@@ -9,7 +9,8 @@ select
     author_rank,
     n_models,
     model_share,
-    sum(model_share) over (
+    -- from integer counts (exact: the same input always gives the same bits)
+    sum(n_models) over (
         partition by population order by author_rank rows between unbounded preceding and current row
-    ) as cumulative_share
+    ) / sum(n_models) over (partition by population) as cumulative_share
 from authors

@@ -14,10 +14,11 @@ select
     s.population,
     s.n_models,
     s.n_authors,
-    sum(a.model_share) filter (where a.author_rank <= 10) as top10_share,
-    sum(a.model_share) filter (where a.author_rank <= 200) as top200_share,
+    -- shares from integer counts (exact, so the same input always gives the same bits)
+    sum(a.n_models) filter (where a.author_rank <= 10) / s.n_models as top10_share,
+    sum(a.n_models) filter (where a.author_rank <= 200) / s.n_models as top200_share,
     ceil(sqrt(s.n_authors))::integer as price_sqrt_n_authors,
-    sum(a.model_share) filter (where a.author_rank <= ceil(sqrt(s.n_authors))) as price_sqrt_n_share,
+    sum(a.n_models) filter (where a.author_rank <= ceil(sqrt(s.n_authors))) / s.n_models as price_sqrt_n_share,
     count(*) filter (where a.n_models = 1) / s.n_authors as single_model_author_share
 from sized as s
 join authors as a using (population)

@@ -10,7 +10,10 @@ with scored as (
 
 monthly as (
     select population, month, model_type,
-           avg(best_score) as avg_score, max(best_score) as max_score, count(*) as n_models
+           -- averaged as decimals: an exact sum, so the same input gives the same bits whatever the
+           -- order the threads add in
+           avg(cast(best_score as decimal(38, 12))) as avg_score, max(best_score) as max_score,
+           count(*) as n_models
     from scored
     group by all
 )
