@@ -8,19 +8,20 @@ group by {{ columns | join(', ') }}
 having count(*) > 1
 {% endtest %}
 
-{#- Values lie in [min_value, max_value] (nulls pass; test not_null separately). -#}
-{% test between(model, column_name, min_value, max_value) %}
+{#- Values lie in [min_value, max_value]; a null fails too unless allow_null (then test presence apart). -#}
+{% test between(model, column_name, min_value, max_value, allow_null=false) %}
 select *
 from {{ model }}
 where {{ column_name }} < {{ min_value }} or {{ column_name }} > {{ max_value }}
+{%- if not allow_null %} or {{ column_name }} is null{% endif %}
 {% endtest %}
 
-{#- A column sums to 1 (within tolerance) within each group. -#}
+{#- A column sums to 1 (within tolerance) within each group, and no value in it is null. -#}
 {% test sums_to_one(model, column_name, group_by, tolerance=0.000001) %}
-select {{ group_by | join(', ') }}, sum({{ column_name }}) as total
+select {{ group_by | join(', ') }}, sum({{ column_name }}) as total, count(*) - count({{ column_name }}) as nulls
 from {{ model }}
 group by {{ group_by | join(', ') }}
-having abs(sum({{ column_name }}) - 1) > {{ tolerance }}
+having abs(sum({{ column_name }}) - 1) > {{ tolerance }} or count(*) > count({{ column_name }})
 {% endtest %}
 
 {#- A cumulative column never decreases along order_by within each group. -#}

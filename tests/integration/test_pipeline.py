@@ -148,8 +148,10 @@ def test_rerun_updates_in_place(built, small_dump, small_archive):
     assert query(warehouse, "select kept from analyst.notes") == [(1,)], "the warehouse was not recreated"
     assert query(warehouse, "select count(*), count(distinct model_id) from raw.hub_models") == \
         [(summary.n_models, summary.n_models)]
-    crawls = query(warehouse, "select status, records from raw.hub_crawls order by started_at")
-    assert crawls == [("complete", summary.n_models)] * 2
+    # the same dump is served at the same endpoint, so the second run is an incremental refresh: nothing
+    # was modified since the first crawl started, nothing is fetched again
+    crawls = query(warehouse, "select status, mode, records from raw.hub_crawls order by started_at")
+    assert crawls == [("complete", "full", summary.n_models), ("complete", "incremental", 0)]
     rows = query(warehouse, "select n_models from marts.mart_ecosystem_summary where population = 'hub'")
     assert rows == [(summary.n_models,)], "no duplicates after a second run"
     # the leaderboard revision was already loaded: skipped, not duplicated
