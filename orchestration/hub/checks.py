@@ -43,7 +43,7 @@ def hub_models_expectations(context: dg.AssetCheckExecutionContext, warehouse: W
             record_results(con, ASSET, CHECK, results, run_id, ",".join(crawl_ids))
             if accepted:
                 quarantined = quarantine_rows(con, ASSET, CHECK, results, run_id,
-                                              {"model_id_format": "model_id", "listing_is_public": "private"})
+                                              {"listing_is_public": "private"})
                 for crawl_id in crawl_ids:
                     removed += promote_crawl(con, crawl_id)
                 con.execute("update raw.hub_crawls set verified_at = now() where crawl_id in (select unnest(?))",

@@ -106,12 +106,21 @@ def test_truncated_parquet_is_rejected_and_named(case):
 
 
 def test_quality_history_keeps_every_verdict(good):
-    warehouse, _, _ = good
+    warehouse, _, archive = good
     with duckdb.connect(str(warehouse), read_only=True) as con:
         checks = {c for (c,) in con.execute("select distinct check_name from quality.check_results").fetchall()}
         assert {"hub_models_expectations", "leaderboard_hub_results_expectations",
                 "leaderboard_archive_results_expectations"} <= checks
-        assert con.execute("select count(*) from quality.check_results where passed is null").fetchone() == (0,)
+        # one verdict per rule of each suite, for the crawl and every partition the demo landed
+        from orchestration.hub.expectations import hub_model_rules
+
+        hub_rules = len(hub_model_rules()) + 3  # the suite, the two duplicate-id rules, the volume rule
+        per_run = con.execute("select count(*) from quality.check_results where check_name = "
+                              "'hub_models_expectations' group by run_id").fetchall()
+        assert per_run == [(hub_rules,)]
+        partitions = con.execute("select count(distinct run_id) from quality.check_results "
+                                 "where check_name = 'leaderboard_archive_results_expectations'").fetchone()[0]
+        assert partitions == len(list(archive.rglob("*.csv")))
 
 
 def test_duplicate_evaluations_in_a_snapshot(case):
@@ -163,7 +172,11 @@ def test_row_level_failures_are_quarantined_and_the_rest_flows_on(case):
         warned = dict(con.execute("select rule, failing_rows from quality.check_results where not passed "
                                   "and severity = 'QUARANTINE'").fetchall())
         assert warned == {"listing_is_public": 1, "average_in_range": 1}
-    assert bad_model
+        # the quarantined row is the one edited, and its score reached no mart
+        assert quarantined[1][2] == bad_model
+        assert con.execute("select count(*) from intermediate.int_leaderboard__results "
+                           "where average_score > 100").fetchone() == (0,)
+        assert con.execute("select max(max_score) from marts.mart_performance_over_time").fetchone()[0] <= 100
 
 
 def test_dbt_test_verdicts_join_the_history(good):
