@@ -193,6 +193,8 @@ def test_every_error_check_passes_and_only_the_known_quirks_warn(real):
         ("lineage_edges_are_plausible", "is_true"),  # real tags: a 70B "finetune" of an 8B base, and the like
     }, warnings
     assert warnings[("leaderboard_archive_results_expectations", "v1_merged_flag_matches_type")] > 1000
+    # the schema-drift rule fires on the real exports (early -> late v2 columns, CO2 cost added, ...)
+    assert warnings[("leaderboard_archive_results_expectations", "v2_schema_unchanged")] > 0
     # every GX suite and a dbt test of every layer left a verdict
     checks = {c for (c,) in con.execute("select distinct check_name from quality.check_results").fetchall()}
     assert {"hub_models_expectations", "leaderboard_hub_results_expectations",
