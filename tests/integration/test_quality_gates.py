@@ -200,9 +200,9 @@ def test_failing_dbt_test_blocks_the_models_downstream(case):
     out = run_case(warehouse, dump, archive)
     assert out.returncode != 0
     text = out.stdout + out.stderr
-    assert "between_stg_hub__models_downloads_30d" in text, "the failing dbt test is named"
+    assert "stg_hub__models_downloads_30d_in_range" in text, "the failing dbt test is named"
     assert fingerprint(warehouse) == before, "previously built marts are unchanged"
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("""select severity, passed, failing_rows from quality.check_results
-                              where check_name like 'between_stg_hub__models_downloads_30d%'
+                              where check_name like 'stg_hub__models_downloads_30d_in_range%'
                               order by checked_at desc limit 1""").fetchone() == ("ERROR", False, 1)
