@@ -79,7 +79,8 @@ def hub_models(context: dg.AssetExecutionContext, config: HubModelsConfig, wareh
                 watermark_margin=timedelta(minutes=config.watermark_margin_minutes),
                 progress=context.log.info, progress_bar=sys.stderr.isatty(), promote=False,
             )
-        total = con.execute("select count(*) from raw.hub_models").fetchone()[0]
+        # the table's rows once the gate accepts this crawl: what it holds plus the models new to it
+        total = con.execute("select count(*) from raw.hub_models").fetchone()[0] + result.new
         removals = dict(con.execute("select removal, count(*) from raw.hub_model_removals group by 1").fetchall())
         schemas = {table: column_schema(con, "raw", table) for table in ("hub_models", "hub_model_removals")}
     if result.quarantined:
