@@ -169,14 +169,20 @@ class HubModelLanding:
                          "where crawl_id = ?", [_now(), reason[:2000], self.crawl_id])
 
 
+def latest_landed_records(crawl_filter: str) -> str:
+    """SQL for each landed crawl's latest record per model (a model served twice keeps the last served), over
+    the loading rows that ``crawl_filter`` selects: the one rule the landing and the gate's checks read by."""
+    return f"""
+        select * exclude (rn) from (
+            select *, row_number() over (partition by crawl_id, model_id order by page_no desc, position desc) as rn
+            from {RAW_SCHEMA}.hub_models_loading where {crawl_filter}
+        ) where rn = 1"""
+
+
 def stage_crawl(con: duckdb.DuckDBPyConnection, crawl_id: str) -> None:
-    """Temp table ``_crawl``: the crawl's latest record per model (a model served twice keeps the last)."""
-    con.execute(f"""
-        create or replace temp table _crawl as
-        select model_id, payload, fetched_at from (
-            select *, row_number() over (partition by model_id order by page_no desc, position desc) as rn
-            from {RAW_SCHEMA}.hub_models_loading where crawl_id = ?
-        ) where rn = 1""", [crawl_id])
+    """Temp table ``_crawl``: the crawl's latest record per model."""
+    con.execute(f"create or replace temp table _crawl as select model_id, payload, fetched_at "
+                f"from ({latest_landed_records('crawl_id = ?')})", [crawl_id])
 
 
 def landed_crawls(con: duckdb.DuckDBPyConnection) -> list[str]:

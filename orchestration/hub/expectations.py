@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ingestion.hub.landing import latest_landed_records
 from orchestration.quality.suites import (
     INTEGER_REGEX,
     ISO_TIMESTAMP_REGEX,
@@ -55,12 +56,8 @@ def hub_model_rules() -> list[Rule]:
 
 
 # The records a check sees: each landed crawl's latest record per model, as in raw.hub_models_loading.
-HUB_FRAME_SQL = """
-    with staged as (
-        select *, row_number() over (partition by crawl_id, model_id order by page_no desc, position desc) as rn
-        from raw.hub_models_loading
-        where crawl_id in (select unnest(?))
-    )
+HUB_FRAME_SQL = f"""
+    with staged as ({latest_landed_records("crawl_id in (select unnest(?))")})
     select
         model_id,
         crawl_id,
@@ -76,7 +73,6 @@ HUB_FRAME_SQL = """
         coalesce(try_cast(payload ->> '$.safetensors.total' as double),
                  try_cast(payload ->> '$.gguf.total' as double)) as params
     from staged
-    where rn = 1
 """
 
 
