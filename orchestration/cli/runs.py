@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import os
 import socket
+import uuid
 from pathlib import Path
 
 import dagster as dg
 
 from ingestion import settings
 from ingestion.warehouse.lock import warehouse_write_lock
+from orchestration.cli.pool_watch import HOST_TAG, PID_TAG, wait_for_free_slot, watch_run
+from orchestration.resources import WAREHOUSE_POOL
 
 INSTANCE_TEMPLATE = Path(__file__).resolve().parent.parent / "dagster.yaml"
-# Every run the CLI starts records its process, so that a later command can tell a run that was killed
-# (kill -9, a crash, a reboot) from one still running.
-PID_TAG, HOST_TAG = "observatory/pid", "observatory/host"
+# Every run the CLI starts records its process (PID_TAG, HOST_TAG), so that a later command can tell a run that
+# was killed (kill -9, a crash, a reboot) from one still running.
 LOG_INFO = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 
 
@@ -74,11 +76,16 @@ def _alive(pid: int) -> bool:
 
 def run_job(defs, instance, job_name: str, *, resources: dict | None = None, partition_key: str | None = None,
             tags: dict | None = None):
-    """One run of a job in this process, with INFO logs and the given resource configuration."""
+    """One run of a job in this process, with INFO logs and the given resource configuration. While another
+    run holds the warehouse pool, it waits (before and during the run) and says who holds it."""
     run_config = {**LOG_INFO, **({"resources": resources} if resources else {})}
     tags = {**(tags or {}), PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()}
-    return defs.resolve_job_def(job_name).execute_in_process(
-        instance=instance, partition_key=partition_key, tags=tags, raise_on_error=False, run_config=run_config)
+    run_id = str(uuid.uuid4())
+    wait_for_free_slot(instance, WAREHOUSE_POOL, say)
+    with watch_run(instance, run_id, WAREHOUSE_POOL, say):
+        return defs.resolve_job_def(job_name).execute_in_process(
+            instance=instance, partition_key=partition_key, tags=tags, raise_on_error=False,
+            run_config=run_config, run_id=run_id)
 
 
 def run_partition(defs, instance, job_name: str, partitions_def, key: str, what: str, *,
