@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
+from ingestion.hub.fields import FIELD_COLUMNS, columns_ddl, fields_select
 from ingestion.leaderboard.readers import LANDING_COLUMNS
 from ingestion.warehouse.rules import install_rules
 
@@ -43,7 +44,9 @@ create table if not exists {RAW_SCHEMA}.hub_models (
     model_id varchar not null,
     payload json not null,              -- the record exactly as the Hub served it
     crawl_id varchar not null,
-    fetched_at timestamptz not null
+    fetched_at timestamptz not null,
+    -- the fields the pipeline reads, parsed once at landing (ingestion/hub/fields.py)
+    {columns_ddl()}
 );
 create table if not exists {RAW_SCHEMA}.hub_models_loading (
     crawl_id varchar not null,
@@ -117,3 +120,23 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(_leaderboard_ddl(table))
     con.execute(_leaderboard_waiting_ddl())
     install_rules(con)
+    _add_typed_hub_fields(con)
+
+
+def _add_typed_hub_fields(con: duckdb.DuckDBPyConnection) -> None:
+    """A warehouse landed before the typed fields existed: parse its records once, in one transaction."""
+    have = {c for (c,) in con.execute(
+        "select column_name from information_schema.columns where table_schema = ? and table_name = 'hub_models'",
+        [RAW_SCHEMA]).fetchall()}
+    if set(FIELD_COLUMNS) <= have:
+        return
+    con.execute("begin transaction")
+    try:
+        con.execute(f"create table {RAW_SCHEMA}.hub_models_typed as "
+                    + fields_select(f"{RAW_SCHEMA}.hub_models", "model_id, payload, crawl_id, fetched_at"))
+        con.execute(f"drop table {RAW_SCHEMA}.hub_models")
+        con.execute(f"alter table {RAW_SCHEMA}.hub_models_typed rename to hub_models")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("commit")

@@ -1,0 +1,71 @@
+"""Shared by the benchmarks: the 2M warehouse they start from, the one-parse baseline, mart fingerprints."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+# Every field stg_hub__models reads from a Hub record: one json_extract with this list parses a record once.
+HUB_FIELDS = ["$.author", "$.sha", "$.createdAt", "$.lastModified", "$.downloads", "$.downloadsAllTime",
+              "$.likes", "$.private", "$.gated", "$.pipeline_tag", "$.library_name", "$.tags",
+              "$.config.model_type", "$.config.architectures[0]", "$.cardData.license",
+              "$.cardData.license_name", "$.cardData.base_model", "$.cardData.base_model_relation",
+              "$.safetensors.total", "$.gguf.total"]
+
+
+def dump_and_archive(workdir: Path, models: int, max_depth: int) -> tuple[Path, Path]:
+    """The generated Hub dump and leaderboard archive (made once, cached in ``workdir``)."""
+    from ingestion.standin.synthetic import write_hub_dump, write_leaderboard_archive
+
+    dump = workdir / f"hub_dump_{models}_depth{max_depth}"
+    if not (dump / "models.jsonl").is_file():
+        began = time.perf_counter()
+        print(f"generating {models:,} models (max depth {max_depth}) in {dump} ...", flush=True)
+        write_hub_dump(dump, n_models=models, seed=1, leaderboard=False, max_depth=max_depth)
+        print(f"  {time.perf_counter() - began:.1f} s", flush=True)
+    archive = workdir / "leaderboard_20000"
+    if not archive.is_dir():
+        write_leaderboard_archive(archive, n_models=20_000, seed=1)
+    return dump, archive
+
+
+def land_warehouse(warehouse: Path, dump: Path, archive: Path) -> int:
+    """A new warehouse with the dump in raw.hub_models (one complete crawl) and the archive landed."""
+    from ingestion.leaderboard.load import load_leaderboard_archive
+    from ingestion.warehouse import connect
+    from orchestration.quality.history import ensure_quality_schema
+
+    for stale in (warehouse, warehouse.with_name(warehouse.name + ".wal")):
+        stale.unlink(missing_ok=True)
+    with connect(warehouse) as con:
+        ensure_quality_schema(con)
+        con.execute("""
+            insert into raw.hub_models by name
+            select json ->> '$.id' as model_id, json as payload, 'bench' as crawl_id, now() as fetched_at
+            from read_ndjson_objects(?)""", [str(dump / "models.jsonl")])
+        con.execute("""insert into raw.hub_crawls (crawl_id, endpoint, query, started_at, status)
+                       values ('bench', 'file', 'bench', now(), 'complete')""")
+        load_leaderboard_archive(con, archive)
+        return con.execute("select count(*) from raw.hub_models").fetchone()[0]
+
+
+def one_parse_seconds(warehouse: Path) -> float:
+    """Seconds to parse every raw Hub record once: one json_extract of every field staging reads."""
+    import duckdb
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        began = time.perf_counter()
+        con.execute("create temp table parsed as select model_id, json_extract(payload, ?) as fields "
+                    "from raw.hub_models", [HUB_FIELDS])
+        return time.perf_counter() - began
+
+
+def fingerprint(warehouse: Path, out: Path | None = None) -> dict:
+    """Rows and an order-independent hash of every mart (tests/conftest.py's), written to ``out`` if given."""
+    from tests.conftest import mart_fingerprint
+
+    prints = {k: list(v) for k, v in mart_fingerprint(warehouse).items()}
+    if out:
+        out.write_text(json.dumps(prints, indent=1, default=str))
+    return prints
