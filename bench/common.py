@@ -31,7 +31,9 @@ def dump_and_archive(workdir: Path, models: int, max_depth: int) -> tuple[Path, 
 
 
 def land_warehouse(warehouse: Path, dump: Path, archive: Path) -> int:
-    """A new warehouse with the dump in raw.hub_models (one complete crawl) and the archive landed."""
+    """A new warehouse with the dump in raw.hub_models (one complete crawl, its fields typed as the landing types
+    them) and the archive landed."""
+    from ingestion.hub.fields import fields_select
     from ingestion.leaderboard.load import load_leaderboard_archive
     from ingestion.warehouse import connect
     from orchestration.quality.history import ensure_quality_schema
@@ -40,10 +42,10 @@ def land_warehouse(warehouse: Path, dump: Path, archive: Path) -> int:
         stale.unlink(missing_ok=True)
     with connect(warehouse) as con:
         ensure_quality_schema(con)
-        con.execute("""
-            insert into raw.hub_models by name
-            select json ->> '$.id' as model_id, json as payload, 'bench' as crawl_id, now() as fetched_at
-            from read_ndjson_objects(?)""", [str(dump / "models.jsonl")])
+        records = ("(select json ->> '$.id' as model_id, json as payload, 'bench' as crawl_id, now() as fetched_at "
+                   "from read_ndjson_objects(?))")
+        con.execute("insert into raw.hub_models by name "
+                    + fields_select(records, "model_id, payload, crawl_id, fetched_at"), [str(dump / "models.jsonl")])
         con.execute("""insert into raw.hub_crawls (crawl_id, endpoint, query, started_at, status)
                        values ('bench', 'file', 'bench', now(), 'complete')""")
         load_leaderboard_archive(con, archive)

@@ -27,12 +27,11 @@ _QUERY = "scope=leaderboard"
 # leaderboard's declared base model only for records the Hub gives no parent (rule 3).
 _PARENTS_SQL = """
     with fetched as (
-        select model_id, payload from raw.hub_models_loading
+        select model_id, unnest(hub_record_lineage_fields(payload)) from raw.hub_models_loading
         where crawl_id = $crawl_id and ($page_no is null or page_no = $page_no)
     ),
     hub as (
-        select model_id, unnest(hub_record_parents(model_id, payload)).parent_model_id as parent_model_id
-        from fetched
+        select model_id, parent_model_id from lineage_edges('fetched')
     ),
     leaderboard_rows as (
         select trim(model_id) as model_id, snapshot_date, nullif(trim(base_model), '') as base_model

@@ -6,9 +6,10 @@ crawler's ancestor walk, the quality checks and the dbt models call the same SQL
 - ``is_model_id(value)``: a Hub repo id, ``namespace/name`` in the Hub's characters (``MODEL_ID_REGEX``).
 - ``model_type_key(label)``: a leaderboard type label reduced to its letters, so that
   "💬 chat models (RLHF, DPO, IFT, ...)" and "chatmodels" meet ('none' when nothing is left).
-- ``lineage_parents(model_id, tags, card_base_model, card_relation)``: THE lineage parent rule; a list
-  of ``{parent_model_id, relation, edge_source}`` (edge_source 'hub_tags' or 'hub_card'), main parent first.
-- ``hub_record_parents(model_id, payload)``: the same rule applied to a Hub record as served.
+- ``lineage_edges(records)``: THE lineage parent rule, a table macro over a relation of records with columns
+  model_id, tags, card_base_model, card_base_model_relation (raw.hub_models has them; a record as served gives
+  them through ``hub_record_lineage_fields(payload)``): one row per (model_id, parent_model_id) with its
+  relation, edge_source ('hub_tags' or 'hub_card') and parent_order (1 is the main parent).
 - ``declared_base_model(model_id, base_model)``: a leaderboard's declared base model, when it is one.
 
 The lineage parent rule (used by ``int_model_parents`` and by the crawl of scope 'leaderboard'):
@@ -62,57 +63,84 @@ create or replace macro declared_base_model(model_id, base_model) as
 create or replace macro declared_base_relation(base_model) as
     case when regexp_matches(trim(base_model), '\(merge\)$', 'i') then 'merge' else 'unspecified' end;
 
-create or replace macro lineage_tag_edges(model_id, tags) as
-    list_transform(
-        list_filter(
-            list_transform(coalesce(tags, []::varchar[]), lambda t, i: {{
-                'parent': case when regexp_matches(t, '^base_model:({_RELATION_ALTERNATIVES}):')
-                               then regexp_extract(t, '^base_model:[a-z]+:(.+)$', 1)
-                               else substr(t, length('base_model:') + 1) end,
-                'relation': case when regexp_matches(t, '^base_model:({_RELATION_ALTERNATIVES}):')
-                                 then split_part(t, ':', 2) end,
-                'pos': i,
-                'is_lineage': starts_with(t, 'base_model:')}}),
-            lambda e: e.is_lineage and e.parent <> '' and e.parent <> model_id),
-        lambda e: {{'parent': e.parent, 'relation': e.relation, 'pos': e.pos}});
-
 create or replace macro card_relation_or_unspecified(card_relation) as
     case when card_relation in ({_RELATION_LIST}) then card_relation end;
 
-create or replace macro lineage_parents(model_id, tags, card_base_model, card_relation) as
-    case when len(lineage_tag_edges(model_id, tags)) > 0 then
-        list_transform(
-            list_sort(list_transform(
-                list_distinct(list_transform(lineage_tag_edges(model_id, tags), lambda e: e.parent)),
-                lambda p: {{
-                    'pos': list_min(list_transform(
-                        list_filter(lineage_tag_edges(model_id, tags), lambda e: e.parent = p), lambda e: e.pos)),
-                    'parent': p,
-                    'relation': coalesce(
-                        list_max(list_transform(
-                            list_filter(lineage_tag_edges(model_id, tags), lambda e: e.parent = p),
-                            lambda e: e.relation)),
-                        card_relation_or_unspecified(card_relation),
-                        'unspecified')}})),
-            lambda x: {{'parent_model_id': x.parent, 'relation': x.relation, 'edge_source': 'hub_tags'}})
-    else
-        list_transform(
-            list_filter(
-                list_distinct(case json_type(cast(card_base_model as json))
-                                  when 'VARCHAR' then [trim(cast(card_base_model as json) ->> '$')]
-                                  when 'ARRAY' then list_transform(cast(cast(card_base_model as json) ->> '$[*]' as varchar[]), lambda b: trim(b))
-                                  else []::varchar[] end),
-                lambda b: is_model_id(b) and b <> model_id),
-            lambda b: {{'parent_model_id': b,
-                        'relation': coalesce(card_relation_or_unspecified(card_relation), 'unspecified'),
-                        'edge_source': 'hub_card'}})
-    end;
-
 create or replace macro hub_tags(payload) as coalesce(try_cast(payload -> '$.tags' as varchar[]), []::varchar[]);
 
-create or replace macro hub_record_parents(model_id, payload) as
-    lineage_parents(model_id, hub_tags(payload), payload -> '$.cardData.base_model',
-                    payload ->> '$.cardData.base_model_relation');
+-- THE lineage parent rule, over a relation of records (model_id, tags, card_base_model, card_base_model_relation)
+-- named by `records` (a table, a view or a CTE): one row per (model, parent) with its relation, where it came
+-- from and parent_order (1 is the main parent). Set-based: the lineage tags of every record are read once.
+create or replace macro lineage_edges(records) as table
+with source as (
+    select model_id, tags, card_base_model, card_base_model_relation as card_relation from query_table(records)
+),
+lineage_tags as (
+    select * from (
+        select model_id, card_relation, list_filter(tags, lambda t: starts_with(t, 'base_model:')) as lineage
+        from source)
+    where len(lineage) > 0
+),
+tag_rows as (
+    select model_id, card_relation, unnest(lineage) as tag, generate_subscripts(lineage, 1) as pos
+    from lineage_tags
+),
+parsed_tags as (
+    select
+        model_id, card_relation, pos,
+        case when regexp_matches(tag, '^base_model:({_RELATION_ALTERNATIVES}):')
+             then regexp_extract(tag, '^base_model:[a-z]+:(.+)$', 1)
+             else substr(tag, length('base_model:') + 1) end as parent,
+        case when regexp_matches(tag, '^base_model:({_RELATION_ALTERNATIVES}):') then split_part(tag, ':', 2) end
+            as relation
+    from tag_rows
+),
+tag_edges as (
+    select model_id, parent, min(pos) as pos,
+           coalesce(max(relation), card_relation_or_unspecified(any_value(card_relation)), 'unspecified') as relation
+    from parsed_tags
+    where parent <> '' and parent <> model_id
+    group by model_id, parent
+),
+card_lists as (
+    select model_id, card_relation,
+           case json_type(card_base_model)
+               when 'VARCHAR' then [card_base_model ->> '$']
+               when 'ARRAY' then cast(card_base_model ->> '$[*]' as varchar[])
+               else []::varchar[] end as bases
+    from source
+    where card_base_model is not null
+      and model_id not in (select model_id from tag_edges)
+),
+card_rows as (
+    select model_id, card_relation, trim(unnest(bases)) as parent, generate_subscripts(bases, 1) as pos
+    from card_lists
+),
+card_edges as (
+    select model_id, parent, min(pos) as pos,
+           coalesce(card_relation_or_unspecified(any_value(card_relation)), 'unspecified') as relation
+    from card_rows
+    where is_model_id(parent) and parent <> model_id
+    group by model_id, parent
+),
+edges as (
+    select model_id, parent, relation, 'hub_tags' as edge_source, pos from tag_edges
+    union all
+    select model_id, parent, relation, 'hub_card' as edge_source, pos from card_edges
+)
+select
+    model_id,
+    parent as parent_model_id,
+    relation,
+    edge_source,
+    row_number() over (partition by model_id order by pos) as parent_order
+from edges;
+
+-- A Hub record as served, as the lineage rule reads it: lineage_edges over this.
+create or replace macro hub_record_lineage_fields(payload) as {{
+    'tags': hub_tags(payload),
+    'card_base_model': payload -> '$.cardData.base_model',
+    'card_base_model_relation': payload ->> '$.cardData.base_model_relation'}};
 """
 
 

@@ -22,8 +22,8 @@ def test_one_lineage_rule_for_the_crawler_and_the_models(real):
         select model_id, parent_model_id, relation, parent_order from intermediate.int_model_parents
         where edge_source <> 'leaderboard'"""))
     crawler = set(query(warehouse, """
-        select model_id, e.parent_model_id, e.relation, parent_order
-        from raw.hub_models, unnest(hub_record_parents(model_id, payload)) with ordinality as t(e, parent_order)"""))
+        with served as (select model_id, unnest(hub_record_lineage_fields(payload)) from raw.hub_models)
+        select model_id, parent_model_id, relation, parent_order from lineage_edges('served')"""))
     reference = set()
     with (shared / "hub_dump" / "models.jsonl").open(encoding="utf-8") as fh:
         for line in fh:

@@ -1,5 +1,5 @@
 -- Parent edges with their relation, one row per model x parent, by the one lineage rule
--- (``lineage_parents``, a warehouse macro written once in ingestion/warehouse/rules.py, which the
+-- (``lineage_edges``, a warehouse table macro written once in ingestion/warehouse/rules.py, which the
 -- crawler's ancestor walk follows too):
 --   1. the Hub's lineage tags decide (`base_model:<parent>`, `base_model:<relation>:<parent>`);
 --   2. a card's base_model counts only for a record with no lineage tag at all;
@@ -15,15 +15,8 @@ declared as (
 ),
 
 hub_edges as (
-    select
-        model_id,
-        edge.parent_model_id,
-        edge.relation,
-        edge_position,
-        edge.edge_source
-    from hub_models,
-         unnest(lineage_parents(model_id, tags, card_base_model, card_base_model_relation))
-             with ordinality as e(edge, edge_position)
+    select model_id, parent_model_id, relation, parent_order as edge_position, edge_source
+    from lineage_edges('hub_models')
 ),
 
 leaderboard_edges as (

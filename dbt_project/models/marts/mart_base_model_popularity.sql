@@ -12,15 +12,17 @@ edges as (
 ),
 
 direct as (
+    -- one edge per (population, model, parent): int_model_parents and int_population_models are unique on
+    -- those grains (tested), so counting rows counts distinct derivatives
     select
         population,
         parent_model_id as base_model_id,
-        count(distinct model_id) as direct_derivatives,
-        count(distinct model_id) filter (where relation = 'finetune') as finetune_derivatives,
-        count(distinct model_id) filter (where relation = 'adapter') as adapter_derivatives,
-        count(distinct model_id) filter (where relation = 'quantized') as quantized_derivatives,
-        count(distinct model_id) filter (where relation = 'merge') as merge_derivatives,
-        count(distinct model_id) filter (where relation = 'unspecified') as unspecified_derivatives
+        count(*) as direct_derivatives,
+        count(*) filter (where relation = 'finetune') as finetune_derivatives,
+        count(*) filter (where relation = 'adapter') as adapter_derivatives,
+        count(*) filter (where relation = 'quantized') as quantized_derivatives,
+        count(*) filter (where relation = 'merge') as merge_derivatives,
+        count(*) filter (where relation = 'unspecified') as unspecified_derivatives
     from edges
     group by population, parent_model_id
 ),
