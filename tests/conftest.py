@@ -28,8 +28,17 @@ def project_env(**overrides: str) -> dict[str, str]:
     return env
 
 
-def run_cli(*args: str, env_extra: dict | None = None, timeout: float = 900) -> subprocess.CompletedProcess:
-    """`observatory ARGS` in a child process (output captured), with ``project_env``."""
+# The commands that run jobs print a short account and write the full log to a file; the tests read the
+# full log (what Dagster and dbt said), so they ask for it on the console.
+VERBOSE_COMMANDS = {"demo", "backfill-leaderboard"}
+
+
+def run_cli(*args: str, env_extra: dict | None = None, timeout: float = 900,
+            verbose: bool = True) -> subprocess.CompletedProcess:
+    """`observatory ARGS` in a child process (output captured), with ``project_env``; ``--verbose`` added to
+    the commands that run jobs unless ``verbose`` is False."""
+    if verbose and args and args[0] in VERBOSE_COMMANDS:
+        args = (*args, "--verbose")
     return subprocess.run([sys.executable, "-m", "orchestration.cli", *args], cwd=ROOT,
                           env=project_env(**(env_extra or {})), capture_output=True, text=True, timeout=timeout)
 

@@ -1,9 +1,9 @@
 """The `observatory` command line.
 
-    observatory demo [--hub-dump DIR] [--leaderboard-archive DIR] [--warehouse PATH]
+    observatory demo [--hub-dump DIR] [--leaderboard-archive DIR] [--warehouse PATH] [--verbose]
     observatory generate OUT [--models N] [--seed S]
     observatory serve-hub DIR [--port P]
-    observatory backfill-leaderboard FOLDER [--warehouse PATH]
+    observatory backfill-leaderboard FOLDER [--warehouse PATH] [--verbose]
     observatory manifest
     observatory sql QUERY [--warehouse PATH]
     observatory report [--warehouse PATH] [--out FILE]
@@ -35,6 +35,11 @@ def _warehouse_option(command: argparse.ArgumentParser) -> None:
                          help=f"DuckDB file (default: ${settings.WAREHOUSE_ENV} or {settings.DEFAULT_WAREHOUSE})")
 
 
+def _verbose_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--verbose", action="store_true",
+                         help="print every log line of Dagster and dbt here (default: to a file, path printed)")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="observatory", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -45,6 +50,7 @@ def main(argv: list[str] | None = None) -> None:
     _warehouse_option(demo)
     demo.add_argument("--models", type=int, default=3000, help="size of the generated dump (default 3000)")
     demo.add_argument("--seed", type=int, default=42)
+    _verbose_option(demo)
 
     gen = sub.add_parser("generate", help="write a synthetic Hub dump and leaderboard archive")
     gen.add_argument("out", type=Path)
@@ -60,6 +66,7 @@ def main(argv: list[str] | None = None) -> None:
                                    "per file date), then rebuild the dbt models")
     backfill.add_argument("folder", type=Path)
     _warehouse_option(backfill)
+    _verbose_option(backfill)
 
     sub.add_parser("manifest", help="prepare the dbt manifest the Dagster definitions load")
 
@@ -82,7 +89,8 @@ def main(argv: list[str] | None = None) -> None:
     if args.command == "demo":
         from orchestration.cli.demo import run_demo
 
-        run_demo(args.hub_dump, args.leaderboard_archive, warehouse, models=args.models, seed=args.seed)
+        run_demo(args.hub_dump, args.leaderboard_archive, warehouse, models=args.models, seed=args.seed,
+                 verbose=args.verbose)
     elif args.command == "generate":
         from ingestion.standin.synthetic import main as generate_main
 
@@ -94,7 +102,7 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "backfill-leaderboard":
         from orchestration.cli.demo import run_backfill
 
-        run_backfill(args.folder, warehouse)
+        run_backfill(args.folder, warehouse, verbose=args.verbose)
     elif args.command == "report":
         write_report_now(warehouse, args.out)
     elif args.command == "docs":

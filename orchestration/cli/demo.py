@@ -7,7 +7,8 @@ import time
 from pathlib import Path
 
 from ingestion import settings
-from orchestration.cli.runs import open_instance, report_checks, run_job, run_partition, say
+from orchestration.cli.console import full_log, log_file_for, say, where_the_log_is
+from orchestration.cli.runs import open_instance, report_checks, run_job, run_partition
 from orchestration.cli.warehouse import mart_row_counts
 from orchestration.dbt.project import prepare_manifest
 
@@ -17,9 +18,9 @@ def _archive_resources(folder: Path | None) -> dict:
 
 
 def run_demo(hub_dump: Path | None, leaderboard_archive: Path | None, warehouse: Path,
-             models: int = 3000, seed: int = 42) -> dict[str, int]:
+             models: int = 3000, seed: int = 42, verbose: bool = False) -> dict[str, int]:
     """Run every asset once against a local Hub stand-in serving ``hub_dump`` (generated when None).
-    Returns rows per mart."""
+    Returns rows per mart. The full log goes to a file beside the warehouse unless ``verbose``."""
     from ingestion.standin import HubStandIn
     from ingestion.standin.synthetic import write_hub_dump, write_leaderboard_archive
 
@@ -43,18 +44,21 @@ def run_demo(hub_dump: Path | None, leaderboard_archive: Path | None, warehouse:
     from orchestration.definitions import defs
 
     began = time.perf_counter()
-    with open_instance(warehouse) as instance, HubStandIn(hub_dump, stable_port=True) as hub:
+    log = None if verbose else log_file_for(warehouse, "demo")
+    with full_log(log), open_instance(warehouse) as instance, \
+            HubStandIn(hub_dump, stable_port=True) as hub:
         if leaderboard_archive is not None:
             backfill_leaderboard_archive(defs, instance, leaderboard_archive)
         say(f"Hub stand-in serving {hub_dump} at {hub.endpoint}")
         resources = {"hub": {"config": {"endpoint": hub.endpoint}}, **_archive_resources(leaderboard_archive)}
         land_leaderboard_revision(defs, instance, hub.endpoint)
+        say("refresh_everything: crawl the Hub, check, build the dbt models, write the report")
         result = run_job(defs, instance, "refresh_everything", resources=resources)
     report_checks(result)
     if not result.success:
         failed = [e.step_key for e in result.all_events if e.is_step_failure]
         raise SystemExit(f"error: the pipeline failed (steps: {', '.join(failed) or 'unknown'}); "
-                         "see the log above")
+                         f"see {where_the_log_is()}")
     rows = mart_row_counts(warehouse)
     say(f"\nbuilt in {time.perf_counter() - began:.1f} s; warehouse: {warehouse}")
     width = max((len(n) for n in rows), default=10)
@@ -82,9 +86,10 @@ def backfill_leaderboard_archive(defs, instance, folder: Path) -> list[str]:
     say(f"leaderboard archive {folder}: {len(dates)} snapshots ({len([d for d in dates if d not in known])} "
         "new partitions)")
     for k, snapshot in enumerate(dates, 1):
-        say(f"leaderboard archive: snapshot {snapshot} ({k}/{len(dates)})")
+        began = time.perf_counter()
         run_partition(defs, instance, "leaderboard_archive_load", leaderboard_snapshots, snapshot,
                       f"leaderboard archive snapshot {snapshot}", resources=_archive_resources(folder))
+        say(f"  snapshot {snapshot} ({k}/{len(dates)}) landed and checked {time.perf_counter() - began:7.1f} s")
     return dates
 
 
@@ -96,25 +101,29 @@ def land_leaderboard_revision(defs, instance, endpoint: str) -> str:
 
     revision, modified = HubClient(endpoint).dataset_revision(settings.LEADERBOARD_REPO_ID)
     key = revision_partition_key(revision, modified)
-    say(f"leaderboard dataset {settings.LEADERBOARD_REPO_ID}: revision {revision[:12]} (partition {key})")
+    began = time.perf_counter()
     run_partition(defs, instance, "leaderboard_dataset_load", leaderboard_revisions, key,
                   f"leaderboard dataset revision {revision[:12]}", tags={REVISION_TAG: revision},
                   resources={"hub": {"config": {"endpoint": endpoint}}})
+    say(f"leaderboard dataset {settings.LEADERBOARD_REPO_ID}: revision {revision[:12]} (partition {key}) "
+        f"landed and checked in {time.perf_counter() - began:.1f} s")
     return key
 
 
-def run_backfill(folder: Path, warehouse: Path) -> None:
+def run_backfill(folder: Path, warehouse: Path, verbose: bool = False) -> None:
     """`observatory backfill-leaderboard`: every snapshot of a folder, then one build of the dbt models."""
     folder = folder.expanduser().resolve()
     prepare_manifest()
     from orchestration.definitions import defs
 
-    with open_instance(warehouse) as instance:
+    log = None if verbose else log_file_for(warehouse, "backfill")
+    with full_log(log), open_instance(warehouse) as instance:
         backfill_leaderboard_archive(defs, instance, folder)
+        say("build_models: the dbt models and their tests, then the report")
         result = run_job(defs, instance, "build_models")
     report_checks(result)
     if not result.success:
-        raise SystemExit("error: building the dbt models failed; see the log above")
+        raise SystemExit(f"error: building the dbt models failed; see {where_the_log_is()}")
     for name, count in mart_row_counts(warehouse).items():
         say(f"  marts.{name}  {count} rows")
     say(f"report: {settings.report_path(warehouse)}")

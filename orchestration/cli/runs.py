@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import uuid
@@ -11,6 +12,7 @@ import dagster as dg
 
 from ingestion import settings
 from ingestion.warehouse.lock import warehouse_write_lock
+from orchestration.cli.console import quiet, say, step_lines, where_the_log_is
 from orchestration.cli.pool_watch import HOST_TAG, PID_TAG, wait_for_free_slot, watch_run
 from orchestration.resources import WAREHOUSE_POOL
 
@@ -18,10 +20,6 @@ INSTANCE_TEMPLATE = Path(__file__).resolve().parent.parent / "dagster.yaml"
 # Every run the CLI starts records its process (PID_TAG, HOST_TAG), so that a later command can tell a run that
 # was killed (kill -9, a crash, a reboot) from one still running.
 LOG_INFO = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
-
-
-def say(message: str) -> None:
-    print(message, flush=True)
 
 
 def ensure_dagster_home(path: Path) -> Path:
@@ -75,14 +73,16 @@ def _alive(pid: int) -> bool:
 
 
 def run_job(defs, instance, job_name: str, *, resources: dict | None = None, partition_key: str | None = None,
-            tags: dict | None = None):
+            tags: dict | None = None, steps: bool = True):
     """One run of a job in this process, with INFO logs and the given resource configuration. While another
-    run holds the warehouse pool, it waits (before and during the run) and says who holds it."""
+    run holds the warehouse pool, it waits (before and during the run) and says who holds it. With the full
+    log in a file, the console gets a line per step (``steps``)."""
     run_config = {**LOG_INFO, **({"resources": resources} if resources else {})}
     tags = {**(tags or {}), PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()}
     run_id = str(uuid.uuid4())
     wait_for_free_slot(instance, WAREHOUSE_POOL, say)
-    with watch_run(instance, run_id, WAREHOUSE_POOL, say):
+    lines = step_lines(instance, run_id) if steps and quiet() else contextlib.nullcontext()
+    with watch_run(instance, run_id, WAREHOUSE_POOL, say), lines:
         return defs.resolve_job_def(job_name).execute_in_process(
             instance=instance, partition_key=partition_key, tags=tags, raise_on_error=False,
             run_config=run_config, run_id=run_id)
@@ -93,10 +93,10 @@ def run_partition(defs, instance, job_name: str, partitions_def, key: str, what:
     """Add ``key`` to a dynamic partitions definition (a no-op when known) and land it in one run of
     ``job_name``; print the checks that did not pass and stop, naming ``what``, when the run fails."""
     instance.add_dynamic_partitions(partitions_def.name, [key])
-    result = run_job(defs, instance, job_name, resources=resources, partition_key=key, tags=tags)
+    result = run_job(defs, instance, job_name, resources=resources, partition_key=key, tags=tags, steps=False)
     report_checks(result)
     if not result.success:
-        raise SystemExit(f"error: {what} failed; nothing downstream was rebuilt (see the log above)")
+        raise SystemExit(f"error: {what} failed; nothing downstream was rebuilt (see {where_the_log_is()})")
 
 
 def report_checks(result) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ingestion import settings
 from ingestion.warehouse.lock import warehouse_write_lock
-from orchestration.cli.runs import say
+from orchestration.cli.console import say
 from orchestration.dbt.project import DBT_PROJECT_DIR, dbt_executable
 
 MARTS_SCHEMA = "marts"

@@ -11,13 +11,20 @@ from tests.integration.test_pipeline import run_demo
 
 
 @pytest.fixture(scope="session")
-def good(small_dump, small_archive, tmp_path_factory, dbt_manifest):
-    """A warehouse built from good data, and the inputs it was built from."""
+def good_run(small_dump, small_archive, tmp_path_factory, dbt_manifest):
+    """The demo on the small generated dump and archive, run once for every test that only reads what it
+    built (tests that change a warehouse work on a copy): the warehouse and the demo's output."""
     root = tmp_path_factory.mktemp("gates")
     warehouse = root / "good.duckdb"
-    run_demo("--hub-dump", str(small_dump[0]), "--leaderboard-archive", str(small_archive),
-             "--warehouse", str(warehouse))
-    return warehouse, small_dump[0], small_archive
+    out = run_demo("--hub-dump", str(small_dump[0]), "--leaderboard-archive", str(small_archive),
+                   "--warehouse", str(warehouse))
+    return warehouse, out
+
+
+@pytest.fixture(scope="session")
+def good(good_run, small_dump, small_archive):
+    """A warehouse built from good data, and the inputs it was built from."""
+    return good_run[0], small_dump[0], small_archive
 
 
 @pytest.fixture()

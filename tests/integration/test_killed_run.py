@@ -22,7 +22,8 @@ def test_kill_9_during_a_crawl_then_a_rerun_finishes_and_equals_a_clean_run(tmp_
     dump = tmp_path / "hub_dump"
     write_hub_dump(dump, n_models=30_000, seed=11)
     warehouse = tmp_path / "w.duckdb"
-    args = [sys.executable, "-m", "orchestration.cli", "demo", "--hub-dump", str(dump), "--warehouse", str(warehouse)]
+    args = [sys.executable, "-m", "orchestration.cli", "demo", "--hub-dump", str(dump), "--warehouse", str(warehouse),
+            "--verbose"]
     victim = subprocess.Popen(args, cwd=ROOT, env=project_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                               text=True, start_new_session=True)
     deadline = time.monotonic() + 300

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import json
+import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -15,8 +17,8 @@ from tests.conftest import run_cli, walk_first_parents
 pytestmark = pytest.mark.integration
 
 
-def run_demo(*args: str, env_extra: dict | None = None) -> subprocess.CompletedProcess:
-    out = run_cli("demo", *args, env_extra=env_extra)
+def run_demo(*args: str, env_extra: dict | None = None, verbose: bool = True) -> subprocess.CompletedProcess:
+    out = run_cli("demo", *args, env_extra=env_extra, verbose=verbose)
     assert out.returncode == 0, f"demo failed:\n{out.stdout[-4000:]}\n{out.stderr[-4000:]}"
     return out
 
@@ -27,10 +29,9 @@ def query(warehouse: Path, sql: str, params=None):
 
 
 @pytest.fixture(scope="module")
-def built(small_dump, small_archive, tmp_path_factory, dbt_manifest):
-    warehouse = tmp_path_factory.mktemp("warehouse") / "w.duckdb"
-    out = run_demo("--hub-dump", str(small_dump[0]), "--leaderboard-archive", str(small_archive),
-                   "--warehouse", str(warehouse))
+def built(good_run, small_dump):
+    """The session's demo on the small dump and archive (tests/integration/conftest.py), read only."""
+    warehouse, out = good_run
     return warehouse, small_dump[1], out
 
 
@@ -137,8 +138,10 @@ def test_dbt_tests_ran_as_checks_and_passed(built):
     assert dbt_tests >= 150 and failed == 0
 
 
-def test_rerun_updates_in_place(built, small_dump, small_archive):
-    warehouse, summary, _ = built
+def test_rerun_updates_in_place(built, small_dump, small_archive, tmp_path):
+    built_warehouse, summary, _ = built
+    warehouse = tmp_path / "w.duckdb"
+    shutil.copy(built_warehouse, warehouse)
     with duckdb.connect(str(warehouse)) as con:
         con.execute("create schema if not exists analyst; create or replace table analyst.notes as select 1 as kept")
         history_before = con.execute("select count(*), min(checked_at), count(distinct run_id) "
@@ -162,13 +165,28 @@ def test_rerun_updates_in_place(built, small_dump, small_archive):
     assert n > history_before[0] and first == history_before[1] and runs > history_before[2]
 
 
-def test_demo_without_a_dump_generates_one(tmp_path, dbt_manifest):
+def test_demo_without_a_dump_generates_one_and_says_briefly_what_it_did(tmp_path, dbt_manifest):
+    """Without --verbose: one screen (a line per step with its time, the checks that did not pass, the
+    summary), and the full Dagster and dbt log in the file it names."""
     warehouse = tmp_path / "demo" / "warehouse.duckdb"
-    out = run_demo("--warehouse", str(warehouse), "--models", "600")
+    out = run_demo("--warehouse", str(warehouse), "--models", "600", verbose=False)
     assert (tmp_path / "demo" / "demo_source" / "hub_dump" / "models.jsonl").is_file()
     rows = dict(query(warehouse, "select population, n_models from marts.mart_ecosystem_summary"))
     assert rows["hub"] == 600 and rows["leaderboard_v1"] > 0 and rows["leaderboard_v2"] > 0
     assert "generating a synthetic Hub dump of 600 models" in out.stdout
+
+    console = out.stdout + out.stderr
+    assert len(console.splitlines()) <= 60, console
+    for step in ("hub_models", "raw__hub_models_hub_models_expectations", "observatory_dbt_models",
+                 "report__observatory_report"):
+        assert re.search(rf"^  {step} +done +[0-9.]+ s$", out.stdout, re.M), f"no line with the time of {step}"
+    assert re.search(r"snapshot 2024-01-01 \(1/\d+\) landed and checked +[0-9.]+ s", out.stdout)
+    assert "[WARN] raw/leaderboard_archive_results" in out.stdout, "checks that did not pass are shown"
+    assert "Running with dbt" not in console and "dagster - INFO" not in console
+    log = Path(re.search(r"^full log: (\S+)", out.stdout, re.M).group(1))
+    text = log.read_text()
+    assert "Running with dbt" in text and "Finished dbt command" in text and "hub models: page" in text
+    assert log.parent == warehouse.parent / "logs"
 
 
 def test_warehouse_comes_from_the_environment_variable(tmp_path, small_dump, dbt_manifest):
