@@ -28,7 +28,9 @@ def observatory_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResourc
     quality.check_results, next to the verdicts of the Great Expectations checks.
     """
     with warehouse.write_lock(context):  # dbt writes the same DuckDB file: one writer at a time
-        invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+        # dbt's unit tests check the SQL, not the data: they run in the test suite
+        # (tests/integration/test_dbt_unit_tests.py), not in every build
+        invocation = dbt.cli(["build", "--exclude-resource-type", "unit_test"], context=context, raise_on_error=False)
         # dbt holds the DuckDB file while it runs (no other process may open it, even to read), so the
         # events are collected and described (row counts, schemas, previews) once dbt has finished.
         # dbt's own log streams to the step's output meanwhile.
