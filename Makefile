@@ -33,8 +33,11 @@ manifest: install
 demo: install
 	$(BIN)/observatory demo $(DEMO_ARGS)
 
+# Tests run in parallel, one worker per core (pytest-xdist); the acceptance tests on the real data share one
+# worker, so its warehouse is built once (tests/conftest.py). `make test PYTEST_ARGS="-n 0 tests/unit"` runs
+# a part in this process.
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto --dist loadgroup $(PYTEST_ARGS)
 
 docs: install
 	$(BIN)/observatory manifest

@@ -122,3 +122,11 @@ def mart_fingerprint(warehouse: Path, exact: bool = False) -> dict:
                               for c, t in columns)
             prints[table] = con.execute(f"select count(*), sum(hash(({cells}))) from marts.{table}").fetchone()
         return prints
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist (`make test`), the tests on the real-data warehouse run on one worker, so that it is
+    built once; every other test goes wherever a worker is free."""
+    for item in items:
+        if "real" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("real"))

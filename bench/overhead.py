@@ -1,0 +1,119 @@
+"""Benchmark: what orchestration adds on top of the SQL of the models.
+
+    .venv/bin/python bench/overhead.py [--models 2000000] [--max-depth 20] [--workdir DIR]
+
+On one landed warehouse (the dump of bench/dbt_build.py, cached in --workdir) and in one run:
+(a) the compiled SQL of every dbt model as bare DuckDB statements (`create or replace table|view ... as`),
+    one connection, in dependency order, no tests;
+(b) the Dagster job `build_models` in this process (dbt build with its tests, the checks, the asset
+    metadata, the report);
+and prints both, the ratio b/a and its target (issue 16: at most 1.25). Figures, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.common import dump_and_archive, land_warehouse  # noqa: E402
+
+TARGET_RATIO = 1.25
+
+
+def dbt(*args: str, target: Path) -> None:
+    from orchestration.dbt.project import DBT_PROJECT_DIR, dbt_executable
+
+    subprocess.run([dbt_executable(), *args, "--quiet", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir",
+                    str(DBT_PROJECT_DIR), "--target-path", str(target)], check=True, cwd=DBT_PROJECT_DIR)
+
+
+def models_in_order(manifest: dict) -> list[dict]:
+    """Every model node, each after the models it reads."""
+    models = {k: v for k, v in manifest["nodes"].items() if v["resource_type"] == "model"}
+    done: list[str] = []
+    seen: set[str] = set()
+
+    def visit(key: str) -> None:
+        if key in seen:
+            return
+        seen.add(key)
+        for parent in models[key]["depends_on"]["nodes"]:
+            if parent in models:
+                visit(parent)
+        done.append(key)
+
+    for key in sorted(models):
+        visit(key)
+    return [models[k] for k in done]
+
+
+def bare_sql_seconds(warehouse: Path, target: Path) -> tuple[float, int]:
+    """Run the compiled SQL of every model (compiled by `dbt compile` into ``target``) on one connection."""
+    import duckdb
+
+    manifest = json.loads((target / "manifest.json").read_text())
+    nodes = models_in_order(manifest)
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("set memory_limit = '3GB'; set preserve_insertion_order = false")
+        began = time.perf_counter()
+        for node in nodes:
+            kind = "view" if node["config"]["materialized"] == "view" else "table"
+            relation = f'"{node["schema"]}"."{node["alias"]}"'
+            con.execute(f"create schema if not exists \"{node['schema']}\"")
+            con.execute(f"drop view if exists {relation}; drop table if exists {relation}")
+            con.execute(f"create {kind} {relation} as {node['compiled_code']}")
+        return time.perf_counter() - began, len(nodes)
+
+
+def dagster_seconds(warehouse: Path) -> tuple[float, bool]:
+    """The Dagster job build_models in this process, on a throwaway instance."""
+    import dagster as dg
+
+    from orchestration.definitions import defs
+
+    with tempfile.TemporaryDirectory() as home, dg.DagsterInstance.ephemeral(tempdir=home) as instance:
+        began = time.perf_counter()
+        result = defs.resolve_job_def("build_models").execute_in_process(instance=instance, raise_on_error=False)
+        return time.perf_counter() - began, result.success
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--models", type=int, default=2_000_000)
+    parser.add_argument("--max-depth", type=int, default=20)
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/observatory-bench"))
+    args = parser.parse_args()
+
+    from orchestration.dbt.project import prepare_manifest
+
+    dump, archive = dump_and_archive(args.workdir, args.models, args.max_depth)
+    warehouse = args.workdir / "overhead.duckdb"
+    n = land_warehouse(warehouse, dump, archive)
+    os.environ["OBSERVATORY_WAREHOUSE"] = str(warehouse)
+    os.environ.setdefault("DAGSTER_HOME", str(args.workdir / "dagster_home"))
+    prepare_manifest()
+    target = args.workdir / "overhead_target"
+    dbt("seed", target=target)      # the seeds both sides read (not timed)
+    dbt("compile", target=target)   # the SQL of (a), compiled against this warehouse
+    print(f"landed {n:,} models; seeds loaded; models compiled", flush=True)
+
+    bare, n_models = bare_sql_seconds(warehouse, target)
+    print(f"(a) bare SQL of {n_models} models: {bare:.1f} s", flush=True)
+    orchestrated, ok = dagster_seconds(warehouse)
+    ratio = orchestrated / bare
+    print(f"(b) Dagster job build_models (dbt build + tests, checks, metadata, report): {orchestrated:.1f} s"
+          f"{'' if ok else ' (the run FAILED)'}")
+    print(f"ratio b/a: {ratio:.2f} (target <= {TARGET_RATIO}: {'met' if ratio <= TARGET_RATIO else 'MISSED'})")
+
+
+if __name__ == "__main__":
+    main()
