@@ -3,7 +3,14 @@
 -- release_date: Hub createdAt when known, else the earliest leaderboard upload date, else the
 -- earliest leaderboard submission date (v1 exports carry no upload date).
 with hub as (
-    select * from {{ ref('int_hub__models') }}
+    select
+        *,
+        -- the Hub's licence: its license: tag, else the card's
+        lower(coalesce(
+            list_extract(list_filter(tags, lambda t: t like 'license:%'), 1)[length('license:') + 1:],
+            nullif(trim(card_license), '')
+        )) as license
+    from {{ ref('int_hub__models') }}
 ),
 
 removals as (
@@ -39,11 +46,10 @@ buckets as (
 ),
 
 ids as (
-    select model_id from hub
+    -- int_model_lineage has every Hub model and every declared parent
+    select model_id from lineage
     union
     select model_id from leaderboard
-    union
-    select model_id from lineage
 ),
 
 first_parent as (
@@ -52,16 +58,6 @@ first_parent as (
 
 children as (
     select parent_model_id as model_id, count(*) as n_children from parents group by parent_model_id
-),
-
-hub_license as (
-    select
-        model_id,
-        lower(coalesce(
-            list_extract(list_filter(tags, lambda t: t like 'license:%'), 1)[length('license:') + 1:],
-            nullif(trim(card_license), '')
-        )) as license
-    from hub
 ),
 
 joined as (
@@ -84,8 +80,8 @@ joined as (
         hub.downloads_30d,
         hub.likes,
         hub.pipeline_tag,
-        hl.license as hub_license,
-        coalesce(hl.license, lb.leaderboard_license, 'unknown') as license,
+        hub.license as hub_license,
+        coalesce(hub.license, lb.leaderboard_license, 'unknown') as license,
         fp.parent_model_id as first_parent_model_id,
         fp.relation as relation_to_parent,
         coalesce(ch.n_children, 0) as n_children,
@@ -95,7 +91,6 @@ joined as (
     left join hub using (model_id)
     left join removals using (model_id)
     left join leaderboard as lb using (model_id)
-    left join hub_license as hl using (model_id)
     left join first_parent as fp using (model_id)
     left join children as ch using (model_id)
     left join lineage as lin using (model_id)
