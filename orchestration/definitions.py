@@ -16,11 +16,10 @@ prepared beforehand (`make manifest`, or `observatory demo`).
 from __future__ import annotations
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
 
 from orchestration.dbt.assets import observatory_dbt_models
 from orchestration.dbt.freshness import freshness_checks, freshness_sensor
-from orchestration.dbt.project import dbt_executable, dbt_project
+from orchestration.dbt.project import ObservatoryDbtCli, dbt_executable, dbt_project
 from orchestration.hub import assets as hub_assets
 from orchestration.hub import checks as hub_checks
 from orchestration.hub.schedules import hub_full_reconcile, hub_incremental_refresh, hub_refresh_job
@@ -80,7 +79,7 @@ def build_resources() -> dict:
         "hub": HubResource(),
         "leaderboard_archive": LeaderboardArchiveResource(),
         "quality": QualityResource(),
-        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
+        "dbt": ObservatoryDbtCli(project_dir=dbt_project, dbt_executable=dbt_executable()),
     }
 
 

@@ -6,14 +6,17 @@ relative path from the project root as ``ingestion.settings`` does, so both open
 """
 
 import fcntl
+import importlib.metadata
 import shutil
 import subprocess
 import sys
 from collections.abc import Mapping
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtProject
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject
+from packaging import version
 
 from ingestion.settings import PROJECT_ROOT
 
@@ -84,3 +87,13 @@ def prune_invocation_dirs(target_root: Path, keep: int) -> list[Path]:
     for folder in folders[keep:]:
         shutil.rmtree(folder, ignore_errors=True)
     return folders[keep:]
+
+
+class ObservatoryDbtCli(DbtCliResource):
+    """dagster-dbt's dbt CLI resource, told the version of dbt-core installed beside it (the executable of
+    ``dbt_executable()``, in the same environment) instead of starting `dbt --version` (about 2 s) before
+    every build. tests/unit/test_definitions.py checks that the two agree."""
+
+    @cached_property
+    def _cli_version(self) -> version.Version:
+        return version.parse(importlib.metadata.version("dbt-core"))

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.integration
 def test_negative_download_count(case):
     warehouse, dump, archive, before = case
     rewrite_first_records(dump, lambda r: r.update(downloads=-5))
-    out = run_case(warehouse, dump, archive)
+    out = run_case(warehouse, dump)
     assert_blocked(out, warehouse, before, "hub_models_expectations", "downloads_not_negative")
     assert "-5" in out.stderr + out.stdout
 
@@ -23,7 +23,7 @@ def test_negative_download_count(case):
 def test_wrong_type(case):
     warehouse, dump, archive, before = case
     rewrite_first_records(dump, lambda r: r.update(downloads="lots"))
-    out = run_case(warehouse, dump, archive)
+    out = run_case(warehouse, dump)
     assert_blocked(out, warehouse, before, "hub_models_expectations", "downloads_is_integer")
     assert "lots" in out.stderr + out.stdout, "the failing value is named"
 
@@ -31,7 +31,7 @@ def test_wrong_type(case):
 def test_future_date(case):
     warehouse, dump, archive, before = case
     rewrite_first_records(dump, lambda r: r.update(createdAt="2099-01-01T00:00:00.000Z"))
-    out = run_case(warehouse, dump, archive)
+    out = run_case(warehouse, dump)
     assert_blocked(out, warehouse, before, "hub_models_expectations", "created_at_plausible")
 
 

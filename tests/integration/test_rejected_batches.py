@@ -21,7 +21,7 @@ def test_an_id_served_twice_with_different_content_is_rejected_with_both_version
     record = json.loads(lines[0])
     twin = {**record, "downloads": 123456789, "tags": [*record.get("tags", []), "license:other-one"]}
     path.write_text("\n".join([*lines, json.dumps(twin)]) + "\n")  # the listing serves the id twice
-    out = run_case(warehouse, dump, archive)
+    out = run_case(warehouse, dump)
     assert_blocked(out, warehouse, before, "hub_models_expectations", "duplicate_ids_agree")
     text = out.stdout + out.stderr
     assert record["id"] in text and "123456789" in text, "the message shows both versions"

@@ -108,3 +108,15 @@ def test_enumerated_settings_are_validated_at_launch(dbt_manifest):
                 {"resources": {"quality": {"config": {"volume_severity": "LOUD"}}}}):
         with pytest.raises(dg.DagsterInvalidConfigError):
             dg.validate_run_config(job, bad)
+
+
+def test_the_dbt_resource_knows_the_version_the_dbt_executable_reports():
+    """ObservatoryDbtCli skips `dbt --version` before every build; it must name the version that reports."""
+    import re
+
+    from orchestration.dbt.project import ObservatoryDbtCli, dbt_executable, dbt_project
+
+    reported = subprocess.run([dbt_executable(), "--version"], capture_output=True, text=True, check=True).stdout
+    installed = re.search(r"installed: (\d+\.\d+\.\d+)", reported).group(1)
+    resource = ObservatoryDbtCli(project_dir=dbt_project, dbt_executable=dbt_executable())
+    assert str(resource._cli_version) == installed
