@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import time
 from pathlib import Path
@@ -12,6 +13,15 @@ HUB_FIELDS = ["$.author", "$.sha", "$.createdAt", "$.lastModified", "$.downloads
               "$.config.model_type", "$.config.architectures[0]", "$.cardData.license",
               "$.cardData.license_name", "$.cardData.base_model", "$.cardData.base_model_relation",
               "$.safetensors.total", "$.gguf.total"]
+
+
+def scale_arguments(description: str) -> argparse.ArgumentParser:
+    """The options every benchmark at Hub scale takes: how many models, how deep their lineage, where to work."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--models", type=int, default=2_000_000)
+    parser.add_argument("--max-depth", type=int, default=20)
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/observatory-bench"))
+    return parser
 
 
 def dump_and_archive(workdir: Path, models: int, max_depth: int) -> tuple[Path, Path]:

@@ -15,7 +15,6 @@ a test.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import subprocess
@@ -26,17 +25,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import dump_and_archive, fingerprint, land_warehouse, one_parse_seconds  # noqa: E402
+from bench.common import (  # noqa: E402
+    dump_and_archive,
+    fingerprint,
+    land_warehouse,
+    one_parse_seconds,
+    scale_arguments,
+)
 
 TARGET_RATIO = 4.0
 TARGET_RSS_MB = 2048
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--models", type=int, default=2_000_000)
-    parser.add_argument("--max-depth", type=int, default=20)
-    parser.add_argument("--workdir", type=Path, default=Path("/tmp/observatory-bench"))
+    parser = scale_arguments(__doc__.split("\n\n")[0])
     parser.add_argument("--fingerprint-out", type=Path)
     args = parser.parse_args()
 

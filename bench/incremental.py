@@ -13,7 +13,6 @@ the checks, the report. Prints the time of each step and the total against the t
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import tempfile
@@ -23,18 +22,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import dump_and_archive, land_warehouse  # noqa: E402
+from bench.common import dump_and_archive, land_warehouse, scale_arguments  # noqa: E402
 from bench.ingest import change_fraction, free_port, start_hub  # noqa: E402
 
 TARGET_SECONDS = 60
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--models", type=int, default=2_000_000)
-    parser.add_argument("--max-depth", type=int, default=20)
+    parser = scale_arguments(__doc__.split("\n\n")[0])
     parser.add_argument("--changed", type=float, default=0.01)
-    parser.add_argument("--workdir", type=Path, default=Path("/tmp/observatory-bench"))
     args = parser.parse_args()
 
     dump, archive = dump_and_archive(args.workdir, args.models, args.max_depth)

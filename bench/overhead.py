@@ -12,7 +12,6 @@ and prints both, the ratio b/a and its target (issue 16: at most 1.25). Figures,
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import subprocess
@@ -24,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import dump_and_archive, land_warehouse  # noqa: E402
+from bench.common import dump_and_archive, land_warehouse, scale_arguments  # noqa: E402
 
 TARGET_RATIO = 1.25
 
@@ -87,10 +86,7 @@ def dagster_seconds(warehouse: Path) -> tuple[float, bool]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--models", type=int, default=2_000_000)
-    parser.add_argument("--max-depth", type=int, default=20)
-    parser.add_argument("--workdir", type=Path, default=Path("/tmp/observatory-bench"))
+    parser = scale_arguments(__doc__.split("\n\n")[0])
     args = parser.parse_args()
 
     from orchestration.dbt.project import prepare_manifest

@@ -9,13 +9,14 @@ console instead, as it happens.
 from __future__ import annotations
 
 import sys
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from datetime import datetime
 from pathlib import Path
 
 import dagster as dg
+
+from orchestration.cli.background import in_background
 
 _terminal = None  # the console while the full log is redirected to a file
 _log_path: Path | None = None
@@ -68,7 +69,6 @@ def step_lines(instance: dg.DagsterInstance, run_id: str, *, indent: str = "  ",
                poll_s: float = 0.5) -> Iterator[None]:
     """While the block runs run ``run_id``: a line per step that ends (with its time) and every wait for the
     warehouse lock, read from the run's event log as it is written."""
-    stop = threading.Event()
     started: dict[str, float] = {}
 
     def report(records) -> None:
@@ -92,7 +92,7 @@ def step_lines(instance: dg.DagsterInstance, run_id: str, *, indent: str = "  ",
                        dg.DagsterEventType.STEP_UP_FOR_RETRY: "failed, will retry"}[event.event_type]
             say(f"{indent}{step:<58} {outcome:>6} {took:7.1f} s")
 
-    def poll() -> None:
+    def poll(stop) -> None:
         cursor = None
         while True:
             finished = stop.is_set()
@@ -106,10 +106,5 @@ def step_lines(instance: dg.DagsterInstance, run_id: str, *, indent: str = "  ",
                 return
             stop.wait(poll_s)
 
-    thread = threading.Thread(target=poll, name=f"steps-{run_id[:8]}", daemon=True)
-    thread.start()
-    try:
+    with in_background(poll, f"steps-{run_id[:8]}"):
         yield
-    finally:
-        stop.set()
-        thread.join(timeout=10)

@@ -11,13 +11,14 @@ The watcher also writes the message into the waiting run's own log, so the UI sh
 from __future__ import annotations
 
 import socket
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
 import dagster as dg
+
+from orchestration.cli.background import in_background
 
 PID_TAG, HOST_TAG = "observatory/pid", "observatory/host"
 
@@ -71,12 +72,11 @@ def watch_run(instance: dg.DagsterInstance, run_id: str, pool: str, say: Callabl
               announce_s: float = 10.0, poll_s: float = 1.0) -> Iterator[None]:
     """While the block runs run ``run_id``: whenever one of its steps waits for ``pool``, say who holds it,
     at once and every ``announce_s`` seconds, on the console and in the run's log."""
-    stop = threading.Event()
     if not instance.event_log_storage.supports_global_concurrency_limits:  # an in-memory instance: no pools
         yield
         return
 
-    def watch() -> None:
+    def watch(stop) -> None:
         began: float | None = None
         next_announcement = 0.0
         while not stop.wait(poll_s):
@@ -99,10 +99,5 @@ def watch_run(instance: dg.DagsterInstance, run_id: str, pool: str, say: Callabl
                     instance.report_engine_event(line, run)
                 next_announcement = now + announce_s
 
-    thread = threading.Thread(target=watch, name=f"pool-watch-{run_id[:8]}", daemon=True)
-    thread.start()
-    try:
+    with in_background(watch, f"pool-watch-{run_id[:8]}", join_s=5):
         yield
-    finally:
-        stop.set()
-        thread.join(timeout=5)
