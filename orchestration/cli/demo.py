@@ -85,11 +85,16 @@ def backfill_leaderboard_archive(defs, instance, folder: Path) -> list[str]:
     known = set(instance.get_dynamic_partitions(leaderboard_snapshots.name))
     say(f"leaderboard archive {folder}: {len(dates)} snapshots ({len([d for d in dates if d not in known])} "
         "new partitions)")
+    # a line at most every 10 s (and one at the end): progress on a long archive, few lines on a short one
+    first, began = 1, time.perf_counter()
     for k, snapshot in enumerate(dates, 1):
-        began = time.perf_counter()
         run_partition(defs, instance, "leaderboard_archive_load", leaderboard_snapshots, snapshot,
                       f"leaderboard archive snapshot {snapshot}", resources=_archive_resources(folder))
-        say(f"  snapshot {snapshot} ({k}/{len(dates)}) landed and checked {time.perf_counter() - began:7.1f} s")
+        took = time.perf_counter() - began
+        if took >= 10 or k == len(dates):
+            span = f"{dates[first - 1]}" + (f" to {snapshot}" if k > first else "")
+            say(f"  snapshots {first}-{k} of {len(dates)} ({span}) landed and checked {took:7.1f} s")
+            first, began = k + 1, time.perf_counter()
     return dates
 
 
