@@ -33,11 +33,13 @@ manifest: install
 demo: install
 	$(BIN)/observatory demo $(DEMO_ARGS)
 
-# Tests run in parallel, one worker per core (pytest-xdist); the acceptance tests on the real data share one
-# worker, so its warehouse is built once (tests/conftest.py). `make test PYTEST_ARGS="-n 0 tests/unit"` runs
-# a part in this process.
+# Tests run in parallel (pytest-xdist), one worker more than there are cores: much of a test's time is spent
+# waiting for a child process or a server. The acceptance tests on the real data share one worker, so its
+# warehouse is built once (tests/conftest.py). `make test PYTEST_ARGS="-n 0 tests/unit"` runs a part in
+# this process.
+TEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; print((os.cpu_count() or 1) + 1)')
 test: install
-	$(BIN)/python -m pytest -n auto --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 docs: install
 	$(BIN)/observatory manifest

@@ -124,6 +124,7 @@ def mart_fingerprint(warehouse: Path, exact: bool = False) -> dict:
         return prints
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups off the items
 def pytest_collection_modifyitems(config, items):
     """Under pytest-xdist (`make test`), the tests on the real-data warehouse run on one worker, so that it is
     built once; every other test goes wherever a worker is free."""
