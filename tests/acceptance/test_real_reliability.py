@@ -38,3 +38,17 @@ def test_a_crawl_with_a_future_date_is_rejected_and_later_builds_ignore_it(real,
     later = run_cli("backfill-leaderboard", str(one_export), "--warehouse", str(copy))
     assert later.returncode == 0, later.stdout[-2000:] + later.stderr[-2000:]
     assert mart_fingerprint(copy) == before, "the later valid build read nothing of the rejected crawl"
+
+
+def test_observatory_sql_cannot_write_the_real_warehouse_file(real, tmp_path):
+    """The fault as found: `copy ... to '<the warehouse file>'` overwrote the warehouse. Now it is refused and
+    the file keeps every byte."""
+    warehouse, _ = real
+    copy = tmp_path / "real.duckdb"
+    shutil.copy(warehouse, copy)
+    before = copy.read_bytes()
+    out = run_cli("sql", f"copy (select 'x') to '{copy}' (format csv)", "--warehouse", str(copy), timeout=120)
+    assert out.returncode != 0 and "only reads" in out.stderr
+    assert copy.read_bytes() == before
+    answer = run_cli("sql", "select count(*) from marts.mart_ecosystem_summary", "--warehouse", str(copy), timeout=120)
+    assert answer.returncode == 0 and "3" in answer.stdout
