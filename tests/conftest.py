@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+import pickle
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -59,17 +62,20 @@ def shared_data() -> Path:
 
 @pytest.fixture(scope="session")
 def small_dump(tmp_path_factory) -> tuple[Path, DumpSummary]:
-    """A generated Hub dump of 1,500 models (seed 7) with its leaderboard dataset."""
-    root = tmp_path_factory.mktemp("small_dump")
-    summary = write_hub_dump(root / "hub_dump", n_models=1500, seed=7)
-    return root / "hub_dump", summary
+    """A generated Hub dump of 1,500 models (seed 7) with its leaderboard dataset, one for the whole session
+    (the same path for every worker: the stand-in's address follows from it)."""
+    def build(folder):
+        summary = write_hub_dump(folder / "hub_dump", n_models=1500, seed=7)
+        (folder / "summary.pickle").write_bytes(pickle.dumps(summary))
+
+    folder = build_once(tmp_path_factory, "small_dump", build)
+    return folder / "hub_dump", pickle.loads((folder / "summary.pickle").read_bytes())
 
 
 @pytest.fixture(scope="session")
 def small_archive(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("small_archive")
-    write_leaderboard_archive(root, n_models=1500, seed=7)
-    return root
+    return build_once(tmp_path_factory, "small_archive",
+                      lambda folder: write_leaderboard_archive(folder, n_models=1500, seed=7))
 
 
 @pytest.fixture()
@@ -124,10 +130,20 @@ def mart_fingerprint(warehouse: Path, exact: bool = False) -> dict:
         return prints
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups off the items
-def pytest_collection_modifyitems(config, items):
-    """Under pytest-xdist (`make test`), the tests on the real-data warehouse run on one worker, so that it is
-    built once; every other test goes wherever a worker is free."""
-    for item in items:
-        if "real" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group("real"))
+def build_once(tmp_path_factory, name: str, build) -> Path:
+    """A folder made by ``build(folder)`` once per test session, even under pytest-xdist (`make test`), where
+    every worker runs the session fixtures: the first worker builds it in the folder the workers share, the
+    others wait for it and read what it built. (Grouping the tests on one worker cannot do this here:
+    pytest-xdist's groups do not take with pytest 9.)"""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
+    folder, done = shared / name, shared / f"{name}.built"
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)  # what a failed attempt left
+            folder.mkdir(parents=True)
+            build(folder)
+            done.touch()
+    return folder

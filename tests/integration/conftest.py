@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 
 import pytest
 
+from tests.conftest import build_once
 from tests.conftest import mart_fingerprint as fingerprint
 from tests.integration.test_pipeline import run_demo
 
@@ -14,11 +16,17 @@ from tests.integration.test_pipeline import run_demo
 def good_run(small_dump, small_archive, tmp_path_factory, dbt_manifest):
     """The demo on the small generated dump and archive, run once for every test that only reads what it
     built (tests that change a warehouse work on a copy): the warehouse and the demo's output."""
-    root = tmp_path_factory.mktemp("gates")
-    warehouse = root / "good.duckdb"
-    out = run_demo("--hub-dump", str(small_dump[0]), "--leaderboard-archive", str(small_archive),
-                   "--warehouse", str(warehouse))
-    return warehouse, out
+    def build(folder):
+        out = run_demo("--hub-dump", str(small_dump[0]), "--leaderboard-archive", str(small_archive),
+                       "--warehouse", str(folder / "good.duckdb"))
+        (folder / "demo.stdout").write_text(out.stdout)
+        (folder / "demo.stderr").write_text(out.stderr)
+
+    folder = build_once(tmp_path_factory, "good", build)
+    out = subprocess.CompletedProcess(args=["observatory", "demo"], returncode=0,
+                                      stdout=(folder / "demo.stdout").read_text(),
+                                      stderr=(folder / "demo.stderr").read_text())
+    return folder / "good.duckdb", out
 
 
 @pytest.fixture(scope="session")

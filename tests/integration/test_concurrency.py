@@ -3,6 +3,7 @@ the second waits for the first's writes and says so, and no data is lost or doub
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 
@@ -17,7 +18,11 @@ pytestmark = pytest.mark.integration
 def test_two_overlapping_runs_complete_without_a_lock_error(small_dump, small_archive, good, tmp_path, dbt_manifest):
     warehouse = tmp_path / "shared.duckdb"
     env = project_env()
-    args = [sys.executable, "-m", "orchestration.cli", "demo", "--hub-dump", str(small_dump[0]),
+    # a copy of the dump: the stand-in's port follows from its path, and the session's dump is the
+    # rerun test's (tests/integration/test_pipeline.py), which must find its port free
+    dump = tmp_path / "hub_dump"
+    shutil.copytree(small_dump[0], dump)
+    args = [sys.executable, "-m", "orchestration.cli", "demo", "--hub-dump", str(dump),
             "--leaderboard-archive", str(small_archive), "--warehouse", str(warehouse)]
     first = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     second = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

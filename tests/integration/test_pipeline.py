@@ -191,7 +191,9 @@ def test_demo_without_a_dump_generates_one_and_says_briefly_what_it_did(tmp_path
 
 def test_warehouse_comes_from_the_environment_variable(tmp_path, small_dump, dbt_manifest):
     warehouse = tmp_path / "from_env.duckdb"
-    run_demo("--hub-dump", str(small_dump[0]), env_extra={"OBSERVATORY_WAREHOUSE": str(warehouse)})
+    dump = tmp_path / "hub_dump"  # a copy: the session's dump (and its stand-in port) is the rerun test's
+    shutil.copytree(small_dump[0], dump)
+    run_demo("--hub-dump", str(dump), env_extra={"OBSERVATORY_WAREHOUSE": str(warehouse)})
     assert query(warehouse, "select count(*) from marts.mart_ecosystem_summary")[0][0] >= 1
 
 
