@@ -37,7 +37,9 @@ def open_instance(warehouse: Path) -> dg.DagsterInstance:
     """The Dagster instance of ``settings.dagster_home`` (beside the warehouse unless DAGSTER_HOME is set),
     opened under the warehouse lock: two commands starting at once must not both create its storage."""
     home = ensure_dagster_home(settings.dagster_home(warehouse))
-    with warehouse_write_lock(warehouse, "observatory (opening the Dagster instance)", on_wait=say):
+    with warehouse_write_lock(warehouse, "observatory (opening the Dagster instance)", on_wait=say) as waited:
+        if waited >= 1:
+            say(f"waited {waited:.1f} s for the warehouse write lock; going on")
         instance = dg.DagsterInstance.from_config(str(home))
         fail_orphaned_runs(instance)
         return instance
