@@ -176,7 +176,7 @@ def test_demo_without_a_dump_generates_one_and_says_briefly_what_it_did(tmp_path
     assert "generating a synthetic Hub dump of 600 models" in out.stdout
 
     console = out.stdout + out.stderr
-    assert len(console.splitlines()) <= 45, console
+    assert len(console.splitlines()) <= 60, console  # one screen, even when a slow machine adds progress lines
     for step in ("hub_models", "raw__hub_models_hub_models_expectations", "observatory_dbt_models",
                  "report__observatory_report"):
         assert re.search(rf"^  {step} +done +[0-9.]+ s$", out.stdout, re.M), f"no line with the time of {step}"
