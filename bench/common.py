@@ -7,12 +7,11 @@ import json
 import time
 from pathlib import Path
 
-# Every field stg_hub__models reads from a Hub record: one json_extract with this list parses a record once.
-HUB_FIELDS = ["$.author", "$.sha", "$.createdAt", "$.lastModified", "$.downloads", "$.downloadsAllTime",
-              "$.likes", "$.private", "$.gated", "$.pipeline_tag", "$.library_name", "$.tags",
-              "$.config.model_type", "$.config.architectures[0]", "$.cardData.license",
-              "$.cardData.license_name", "$.cardData.base_model", "$.cardData.base_model_relation",
-              "$.safetensors.total", "$.gguf.total"]
+from ingestion.hub.fields import FIELDS
+
+# Every field stg_hub__models reads from a Hub record (the landing's list): one json_extract of these paths
+# parses a record once.
+HUB_FIELDS = [field.path for field in FIELDS]
 
 
 def scale_arguments(description: str) -> argparse.ArgumentParser:
