@@ -18,6 +18,7 @@ from orchestration.quality.history import record_dbt_results
 from orchestration.resources import WAREHOUSE_POOL, WarehouseResource
 
 
+
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=translator,
             pool=WAREHOUSE_POOL)
 def observatory_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
@@ -76,3 +77,10 @@ def with_table_metadata(context: dg.AssetExecutionContext, con, event):
         context.log.warning(f"could not describe {table_name}: {error}")
         return event
     return event.with_metadata({**event.metadata, **extra})
+
+
+def with_dbt_inputs(selection: dg.AssetSelection) -> dg.AssetSelection:
+    """A job that rebuilds part of the dbt graph: ``selection`` and every dbt model, seed and view the
+    selected dbt models read, however far up. On a warehouse where no full build has run yet those would
+    not exist otherwise (a view reads the quarantine, a Hub mart reads the leaderboard's tables)."""
+    return selection | (selection.upstream() & dg.AssetSelection.assets(observatory_dbt_models))

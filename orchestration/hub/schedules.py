@@ -3,6 +3,7 @@
 import dagster as dg
 
 from ingestion import settings
+from orchestration.dbt.assets import with_dbt_inputs
 from orchestration.reliability import alert_on_permanent_failure
 
 HUB_ASSETS = dg.AssetSelection.assets(["raw", "hub_models"], ["raw", "hub_model_removals"])
@@ -10,9 +11,9 @@ HUB_ASSETS = dg.AssetSelection.assets(["raw", "hub_models"], ["raw", "hub_model_
 hub_refresh_job = dg.define_asset_job(
     "hub_refresh",
     hooks={alert_on_permanent_failure},
-    selection=HUB_ASSETS.downstream(),
+    selection=with_dbt_inputs(HUB_ASSETS.downstream()),
     description="Fetch from the Hub (mode from the run config: incremental or full), then rebuild every "
-                "dbt model downstream, with every check.",
+                "dbt model downstream (with the seeds and staging views they read), with every check.",
 )
 
 

@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from orchestration.dbt.assets import with_dbt_inputs
 from orchestration.leaderboard.partitions import (
     leaderboard_revisions,
     leaderboard_snapshots,
@@ -9,15 +10,11 @@ from orchestration.leaderboard.partitions import (
 from orchestration.reliability import alert_on_permanent_failure
 
 DATASET = dg.AssetSelection.assets(["raw", "leaderboard_hub_results"])
-# The seeds, staging views and the models dbt tags 'foundation' (the quarantine-filtered Hub models) come
-# along: on a warehouse where no Hub refresh has run yet, the models downstream of the leaderboard would
-# not find them otherwise.
-FOUNDATIONS = dg.AssetSelection.groups("seeds", "staging") | dg.AssetSelection.tag("foundation", "")
 
 leaderboard_refresh_job = dg.define_asset_job(
     "leaderboard_refresh",
     hooks={alert_on_permanent_failure},
-    selection=DATASET.downstream() | FOUNDATIONS,
+    selection=with_dbt_inputs(DATASET.downstream()),
     partitions_def=leaderboard_revisions,
     description="Land one revision of the leaderboard dataset (a partition), then rebuild only the dbt models "
                 "that depend on it.",
@@ -46,7 +43,7 @@ leaderboard_archive_load_job = dg.define_asset_job(
 
 leaderboard_archive_refresh_job = dg.define_asset_job(
     "leaderboard_archive_refresh",
-    selection=ARCHIVE.downstream() | FOUNDATIONS,
+    selection=with_dbt_inputs(ARCHIVE.downstream()),
     partitions_def=leaderboard_snapshots,
     hooks={alert_on_permanent_failure},
     description="Land a new snapshot of the archived exports, then rebuild the dbt models that depend on it.",

@@ -1,6 +1,4 @@
--- Tagged 'foundation': the leaderboard jobs rebuild it with the seeds and staging views, so that their
--- downstream models find it on a warehouse where no Hub refresh has run yet.
-{{ config(tags=['foundation'], materialized='view') }}
+{{ config(materialized='view') }}
 
 -- The Hub models the pipeline works with: every staged record except those the quality checks
 -- quarantined (a malformed id, a private repo). Grain: model_id.
