@@ -70,71 +70,64 @@ create or replace macro hub_tags(payload) as coalesce(try_cast(payload -> '$.tag
 
 -- THE lineage parent rule, over a relation of records (model_id, tags, card_base_model, card_base_model_relation)
 -- named by `records` (a table, a view or a CTE): one row per (model, parent) with its relation, where it came
--- from and parent_order (1 is the main parent). Set-based: the lineage tags of every record are read once.
+-- from and parent_order (1 is the main parent). Each record is worked out on its own, in list functions (no
+-- join, grouping or window over the whole relation): its lineage tags as (parent, relation) claims, less
+-- the empty and self ones; if none is left, its card's base models that are repo ids; each parent once, in
+-- the order it is first named. A tag parent's relation is the one a tag names for it, else the card's.
 create or replace macro lineage_edges(records) as table
-with source as (
-    select model_id, tags, card_base_model, card_base_model_relation as card_relation from query_table(records)
-),
-lineage_tags as (
-    select * from (
-        select model_id, card_relation, list_filter(tags, lambda t: starts_with(t, 'base_model:')) as lineage
-        from source)
-    where len(lineage) > 0
-),
-tag_rows as (
-    select model_id, card_relation, unnest(lineage) as tag, generate_subscripts(lineage, 1) as pos
-    from lineage_tags
-),
-parsed_tags as (
+with tagged as (
     select
-        model_id, card_relation, pos,
-        case when regexp_matches(tag, '^base_model:({_RELATION_ALTERNATIVES}):')
-             then regexp_extract(tag, '^base_model:[a-z]+:(.+)$', 1)
-             else substr(tag, length('base_model:') + 1) end as parent,
-        case when regexp_matches(tag, '^base_model:({_RELATION_ALTERNATIVES}):') then split_part(tag, ':', 2) end
-            as relation
-    from tag_rows
+        model_id,
+        card_base_model,
+        card_relation_or_unspecified(card_base_model_relation) as card_relation,
+        list_filter(
+            list_transform(
+                list_filter(tags, lambda t: starts_with(t, 'base_model:')),
+                lambda t: case when regexp_matches(t, '^base_model:({_RELATION_ALTERNATIVES}):')
+                               then {{'parent': regexp_extract(t, '^base_model:[a-z]+:(.+)$', 1),
+                                      'relation': split_part(t, ':', 2)}}
+                               else {{'parent': substr(t, length('base_model:') + 1), 'relation': null}} end),
+            lambda e: e.parent <> '' and e.parent <> model_id) as tag_claims
+    from query_table(records)
 ),
-tag_edges as (
-    select model_id, parent, min(pos) as pos,
-           coalesce(max(relation), card_relation_or_unspecified(any_value(card_relation)), 'unspecified') as relation
-    from parsed_tags
-    where parent <> '' and parent <> model_id
-    group by model_id, parent
-),
-card_lists as (
-    select model_id, card_relation,
-           case json_type(card_base_model)
-               when 'VARCHAR' then [card_base_model ->> '$']
-               when 'ARRAY' then cast(card_base_model ->> '$[*]' as varchar[])
-               else []::varchar[] end as bases
-    from source
-    where card_base_model is not null
-      and model_id not in (select model_id from tag_edges)
-),
-card_rows as (
-    select model_id, card_relation, trim(unnest(bases)) as parent, generate_subscripts(bases, 1) as pos
-    from card_lists
-),
-card_edges as (
-    select model_id, parent, min(pos) as pos,
-           coalesce(card_relation_or_unspecified(any_value(card_relation)), 'unspecified') as relation
-    from card_rows
-    where is_model_id(parent) and parent <> model_id
-    group by model_id, parent
+claims as (
+    select
+        model_id,
+        card_relation,
+        len(tag_claims) > 0 as from_tags,
+        case when len(tag_claims) > 0
+             then list_transform(tag_claims, lambda e: e.parent)
+             else list_filter(
+                      list_transform(
+                          case json_type(card_base_model)
+                              when 'VARCHAR' then [card_base_model ->> '$']
+                              when 'ARRAY' then cast(card_base_model ->> '$[*]' as varchar[])
+                              else []::varchar[] end,
+                          lambda b: trim(b)),
+                      lambda p: is_model_id(p) and p <> model_id) end as claimed,
+        list_transform(tag_claims, lambda e: e.relation) as tag_relations
+    from tagged
 ),
 edges as (
-    select model_id, parent, relation, 'hub_tags' as edge_source, pos from tag_edges
-    union all
-    select model_id, parent, relation, 'hub_card' as edge_source, pos from card_edges
+    select
+        model_id,
+        from_tags,
+        card_relation,
+        claimed,
+        tag_relations,
+        list_filter(claimed, lambda p, i: list_position(claimed, p) = i) as parents
+    from claims
+    where len(claimed) > 0
 )
 select
     model_id,
     parent as parent_model_id,
-    relation,
-    edge_source,
-    row_number() over (partition by model_id order by pos) as parent_order
-from edges;
+    coalesce(case when from_tags
+                  then list_max(list_filter(tag_relations, lambda r, i: claimed[i] = parent)) end,
+             card_relation, 'unspecified') as relation,
+    case when from_tags then 'hub_tags' else 'hub_card' end as edge_source,
+    parent_order
+from (select *, unnest(parents) as parent, generate_subscripts(parents, 1) as parent_order from edges);
 
 -- A Hub record as served, as the lineage rule reads it: lineage_edges over this.
 create or replace macro hub_record_lineage_fields(payload) as {{

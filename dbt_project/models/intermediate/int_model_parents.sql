@@ -14,7 +14,8 @@ declared as (
     select * from {{ ref('int_leaderboard__declared_base_models') }}
 ),
 
-hub_edges as (
+-- materialized: the leaderboard's edges look it up, and the rule must not run twice
+hub_edges as materialized (
     select model_id, parent_model_id, relation, parent_order as edge_position, edge_source
     from lineage_edges('hub_models')
 ),

@@ -41,8 +41,12 @@ families as (
     select * from {{ ref('int_architecture_families') }}
 ),
 
-buckets as (
-    select * from {{ ref('size_buckets') }}
+-- the size buckets as one list, looked up per row (a range join would sort all the models)
+size_buckets as (
+    select list({'size_bucket': size_bucket, 'bucket_order': bucket_order,
+                 'lower_exclusive_b': lower_exclusive_b, 'upper_inclusive_b': upper_inclusive_b}
+                order by bucket_order) as buckets
+    from {{ ref('size_buckets') }}
 ),
 
 ids as (
@@ -97,19 +101,26 @@ joined as (
     left join families as f_type on f_type.raw_value = hub.config_model_type
     left join families as f_class on f_class.raw_value = hub.config_architecture
     left join families as f_lb on f_lb.raw_value = lb.leaderboard_architecture
+),
+
+bucketed as (
+    select
+        j.*,
+        list_filter(size_buckets.buckets,
+                    lambda b: j.params_b > b.lower_exclusive_b and j.params_b <= b.upper_inclusive_b)[1] as bucket
+    from joined as j
+    cross join size_buckets
 )
 
 select
-    j.*,
-    coalesce(b.size_bucket, 'unknown') as size_bucket,
-    coalesce(b.bucket_order, 9) as size_bucket_order,
+    * exclude (bucket),
+    coalesce(bucket.size_bucket, 'unknown') as size_bucket,
+    coalesce(bucket.bucket_order, 9) as size_bucket_order,
     -- without a leaderboard label, the type follows from lineage where it can
     case
-        when j.relation_to_parent = 'merge' then 'merge'
-        when j.relation_to_parent in ('finetune', 'adapter') then 'fine_tuned'
-        when j.first_parent_model_id is null and j.n_children > 0 then 'pretrained'
+        when relation_to_parent = 'merge' then 'merge'
+        when relation_to_parent in ('finetune', 'adapter') then 'fine_tuned'
+        when first_parent_model_id is null and n_children > 0 then 'pretrained'
         else 'unknown'
     end as lineage_model_type
-from joined as j
-left join buckets as b
-    on j.params_b > b.lower_exclusive_b and j.params_b <= b.upper_inclusive_b
+from bucketed
