@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -12,6 +14,36 @@ from ingestion.hub.fields import FIELDS
 # Every field stg_hub__models reads from a Hub record (the landing's list): one json_extract of these paths
 # parses a record once.
 HUB_FIELDS = [field.path for field in FIELDS]
+
+
+def run_measured(command: list[str], **popen) -> tuple[str, int, float]:
+    """Run ``command`` to its end; its output, exit status and its own peak RSS in MB.
+
+    The peak is the child's VmHWM, read from /proc while it runs (the high-water mark starts again at exec).
+    Not wait4's ru_maxrss: a child forked from a benchmark that holds gigabytes reports the benchmark's
+    resident pages as its own until it execs.
+    """
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **popen)
+    peak_kb = 0
+
+    def watch() -> None:
+        nonlocal peak_kb
+        status = Path(f"/proc/{proc.pid}/status")
+        while proc.poll() is None:
+            try:
+                for line in status.read_text().splitlines():
+                    if line.startswith("VmHWM:"):
+                        peak_kb = max(peak_kb, int(line.split()[1]))
+            except (OSError, ValueError):
+                pass
+            time.sleep(0.1)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    out = proc.stdout.read()
+    status = proc.wait()
+    watcher.join()
+    return out, status, peak_kb / 1024
 
 
 def scale_arguments(description: str) -> argparse.ArgumentParser:

@@ -28,6 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import run_measured  # noqa: E402
+
 TARGET_RATE = 5000
 TARGET_RSS_MB = 1536
 TARGET_REFRESH_S = 30
@@ -53,13 +55,11 @@ def start_hub(dump: Path, port: int) -> subprocess.Popen:
 
 def run_child(endpoint: str, warehouse: Path, mode: str, page_size: int) -> tuple[dict, float]:
     """One ingestion in a child process; returns its result and its own peak RSS in MB."""
-    proc = subprocess.Popen([sys.executable, __file__, "--child", endpoint, str(warehouse), mode, str(page_size)],
-                            cwd=ROOT, stdout=subprocess.PIPE, text=True)
-    out = proc.stdout.read()
-    _, status, usage = os.wait4(proc.pid, 0)
+    out, status, rss_mb = run_measured([sys.executable, __file__, "--child", endpoint, str(warehouse), mode,
+                                        str(page_size)], cwd=ROOT)
     if status != 0:
-        raise SystemExit(f"the {mode} ingestion failed (status {status})")
-    return json.loads(out.strip().splitlines()[-1]), usage.ru_maxrss / 1024
+        raise SystemExit(f"the {mode} ingestion failed (status {status}): {out[-2000:]}")
+    return json.loads(out.strip().splitlines()[-1]), rss_mb
 
 
 def child(endpoint: str, warehouse: str, mode: str, page_size: int) -> None:

@@ -62,7 +62,7 @@ def bare_sql_seconds(warehouse: Path, target: Path) -> tuple[float, int]:
     manifest = json.loads((target / "manifest.json").read_text())
     nodes = models_in_order(manifest)
     with duckdb.connect(str(warehouse)) as con:
-        con.execute("set memory_limit = '3GB'; set preserve_insertion_order = false")
+        con.execute("set memory_limit = '1700MB'; set preserve_insertion_order = false")
         began = time.perf_counter()
         for node in nodes:
             kind = "view" if node["config"]["materialized"] == "view" else "table"
