@@ -24,6 +24,9 @@ DEFAULT_HUB_ENDPOINT = "https://huggingface.co"
 LEADERBOARD_ARCHIVE_ENV = "OBSERVATORY_LEADERBOARD_ARCHIVE"
 CACHE_DIR_ENV = "OBSERVATORY_CACHE_DIR"
 REPORT_ENV = "OBSERVATORY_REPORT"  # where the HTML report is written (default: beside the warehouse)
+PUBLISHED_ENV = "OBSERVATORY_PUBLISHED"  # where the published marts go (default: beside the warehouse)
+PUBLISHED_KEEP_ENV = "OBSERVATORY_PUBLISHED_KEEP"  # how many published versions are kept
+DEFAULT_PUBLISHED_KEEP = 3
 DAGSTER_HOME_ENV = "DAGSTER_HOME"
 
 # Cadences of the automatic refreshes (cron, UTC) and how often the sensor asks the Hub for a new
@@ -65,6 +68,20 @@ def report_path(warehouse: Path | None = None) -> Path:
         return _path(value)
     warehouse = warehouse or warehouse_path()
     return warehouse.parent / "report" / f"{warehouse.stem}.html"
+
+
+def published_dir(warehouse: Path | None = None) -> Path:
+    """The published marts (versioned snapshots readers open while a run writes): OBSERVATORY_PUBLISHED,
+    else published/<warehouse name>/ beside the warehouse."""
+    value = os.environ.get(PUBLISHED_ENV)
+    if value:
+        return _path(value)
+    warehouse = warehouse or warehouse_path()
+    return warehouse.parent / "published" / warehouse.stem
+
+
+def published_versions_kept() -> int:
+    return _int_env(PUBLISHED_KEEP_ENV, DEFAULT_PUBLISHED_KEEP, minimum=1, unit="versions")
 
 
 def dagster_home(warehouse: Path | None = None) -> Path:

@@ -7,7 +7,8 @@ The flow, and where each step is:
     archived exports ────> orchestration/leaderboard/  raw/leaderboard_archive_results (one per snapshot date)
                            orchestration/quality/      Great Expectations suites, verdict history, quarantine
     dbt ─────────────────> orchestration/dbt/          staging, intermediate, audit, marts (dbt_project/)
-    report ──────────────> orchestration/report/       report/observatory_report (static HTML)
+    publication ─────────> orchestration/published/    published/marts (versioned snapshot readers open any time)
+    report ──────────────> orchestration/report/       report/observatory_report (static HTML, from published/marts)
 
 Importing this module does no network call and runs no dbt command: the dbt manifest is
 prepared beforehand (`make manifest`, or `observatory demo`).
@@ -37,6 +38,7 @@ from orchestration.leaderboard.resources import LeaderboardArchiveResource
 from orchestration.leaderboard.sensors import leaderboard_archive_sensor, leaderboard_revision_sensor
 from orchestration.quality.resources import QualityResource
 from orchestration.reliability import alert_on_permanent_failure
+from orchestration.published.assets import published_marts
 from orchestration.report.asset import observatory_report
 from orchestration.resources import HubResource, WarehouseResource
 
@@ -61,15 +63,15 @@ refresh_everything = dg.define_asset_job(
     selection=dg.AssetSelection.all() - ARCHIVE - DATASET,
     hooks={alert_on_permanent_failure},
     description="Fetch from the Hub, then build every dbt model (over every landed leaderboard revision and "
-                "snapshot) and run its tests, then the report.",
+                "snapshot) and run its tests, then publish the marts and write the report.",
 )
 
 build_models = dg.define_asset_job(
     "build_models",
-    selection=dg.AssetSelection.assets(observatory_dbt_models, observatory_report),
+    selection=dg.AssetSelection.assets(observatory_dbt_models, published_marts, observatory_report),
     hooks={alert_on_permanent_failure},
     description="Build every dbt model and run its tests on what is landed (after a backfill, for instance), "
-                "then regenerate the report.",
+                "then publish the marts and regenerate the report.",
 )
 
 
@@ -84,7 +86,7 @@ def build_resources() -> dict:
 
 
 defs = dg.Definitions(
-    assets=[*raw_assets, quarantine, observatory_dbt_models, observatory_report],
+    assets=[*raw_assets, quarantine, observatory_dbt_models, published_marts, observatory_report],
     asset_checks=[*raw_checks, *freshness_checks],
     jobs=[refresh_everything, build_models, hub_refresh_job, leaderboard_refresh_job, leaderboard_dataset_load_job,
           leaderboard_archive_load_job, leaderboard_archive_refresh_job],

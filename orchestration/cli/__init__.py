@@ -5,7 +5,7 @@
     observatory serve-hub DIR [--port P]
     observatory backfill-leaderboard FOLDER [--warehouse PATH] [--verbose]
     observatory manifest
-    observatory sql QUERY [--warehouse PATH]
+    observatory sql QUERY [--live] [--warehouse PATH]
     observatory report [--warehouse PATH] [--out FILE]
     observatory docs [--warehouse PATH]
 
@@ -26,8 +26,8 @@ import os
 from pathlib import Path
 
 from ingestion import settings
-from orchestration.cli.warehouse import generate_docs, run_sql, write_report_now
-from orchestration.dbt.project import prepare_manifest
+
+# Each command imports what it needs when it runs: `observatory sql` loads neither Dagster nor dbt.
 
 
 def _warehouse_option(command: argparse.ArgumentParser) -> None:
@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> None:
 
     sub.add_parser("manifest", help="prepare the dbt manifest the Dagster definitions load")
 
-    report = sub.add_parser("report", help="write the HTML report from the marts as they are now")
+    report = sub.add_parser("report", help="write the HTML report from the published marts as they are now")
     _warehouse_option(report)
     report.add_argument("--out", type=Path, help=f"HTML file (default: ${settings.REPORT_ENV} or "
                                                  "report/<warehouse>.html beside the warehouse)")
@@ -78,8 +78,12 @@ def main(argv: list[str] | None = None) -> None:
     docs = sub.add_parser("docs", help="generate the dbt docs (models, columns, tests, lineage) for the warehouse")
     _warehouse_option(docs)
 
-    sql = sub.add_parser("sql", help="run a read-only SQL query on the warehouse and print the result")
+    sql = sub.add_parser("sql", help="run a read-only SQL query on the published marts (at once, even while a run "
+                                     "writes) and print the result")
     sql.add_argument("query")
+    sql.add_argument("--live", action="store_true",
+                     help="query the warehouse itself instead (every schema: raw, staging, intermediate...); "
+                          "waits while a run writes")
     _warehouse_option(sql)
 
     args = parser.parse_args(argv)
@@ -104,13 +108,21 @@ def main(argv: list[str] | None = None) -> None:
 
         run_backfill(args.folder, warehouse, verbose=args.verbose)
     elif args.command == "report":
+        from orchestration.cli.warehouse import write_report_now
+
         write_report_now(warehouse, args.out)
     elif args.command == "docs":
+        from orchestration.cli.warehouse import generate_docs
+
         generate_docs(warehouse)
     elif args.command == "manifest":
+        from orchestration.dbt.project import prepare_manifest
+
         print(prepare_manifest(force=True))
     elif args.command == "sql":
-        run_sql(args.query, warehouse)
+        from orchestration.cli.warehouse import run_sql
+
+        run_sql(args.query, warehouse, live=args.live)
 
 
 def use_warehouse(path: Path) -> None:

@@ -14,17 +14,18 @@ from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from datetime import datetime
 from pathlib import Path
 
-import dagster as dg
+from typing import TYPE_CHECKING
 
 from orchestration.cli.background import in_background
+
+if TYPE_CHECKING:  # dagster is imported where a run is watched, not by every command (`sql` answers at once)
+    import dagster as dg
 
 _terminal = None  # the console while the full log is redirected to a file
 _log_path: Path | None = None
 # Log lines a run's steps write that the console shows as well: waits for the warehouse lock
 # (ingestion/warehouse/lock.py) and how long they lasted (orchestration/resources.py).
 WAIT_MESSAGES = ("waiting for the warehouse write lock", "waited ")
-STEP_EVENTS = {dg.DagsterEventType.STEP_START, dg.DagsterEventType.STEP_SUCCESS,
-               dg.DagsterEventType.STEP_FAILURE, dg.DagsterEventType.STEP_UP_FOR_RETRY}
 
 
 def say(message: str) -> None:
@@ -69,6 +70,10 @@ def step_lines(instance: dg.DagsterInstance, run_id: str, *, indent: str = "  ",
                poll_s: float = 0.5) -> Iterator[None]:
     """While the block runs run ``run_id``: a line per step that ends (with its time) and every wait for the
     warehouse lock, read from the run's event log as it is written."""
+    import dagster as dg
+
+    step_events = {dg.DagsterEventType.STEP_START, dg.DagsterEventType.STEP_SUCCESS,
+                   dg.DagsterEventType.STEP_FAILURE, dg.DagsterEventType.STEP_UP_FOR_RETRY}
     started: dict[str, float] = {}
 
     def report(records) -> None:
@@ -80,7 +85,7 @@ def step_lines(instance: dg.DagsterInstance, run_id: str, *, indent: str = "  ",
                 if entry.user_message.startswith(WAIT_MESSAGES):
                     say(f"{indent}{entry.step_key or 'run'}: {entry.user_message}")
                 continue
-            if event.event_type not in STEP_EVENTS or not event.step_key:
+            if event.event_type not in step_events or not event.step_key:
                 continue
             step = event.step_key
             if event.event_type == dg.DagsterEventType.STEP_START:

@@ -52,7 +52,7 @@ def run_demo(hub_dump: Path | None, leaderboard_archive: Path | None, warehouse:
         say(f"Hub stand-in serving {hub_dump} at {hub.endpoint}")
         resources = {"hub": {"config": {"endpoint": hub.endpoint}}, **_archive_resources(leaderboard_archive)}
         land_leaderboard_revision(defs, instance, hub.endpoint)
-        say("refresh_everything: crawl the Hub, check, build the dbt models, write the report")
+        say("refresh_everything: crawl the Hub, check, build the dbt models, publish the marts, write the report")
         result = run_job(defs, instance, "refresh_everything", resources=resources)
     report_checks(result)
     if not result.success:
@@ -64,6 +64,8 @@ def run_demo(hub_dump: Path | None, leaderboard_archive: Path | None, warehouse:
     width = max((len(n) for n in rows), default=10)
     for name, count in rows.items():
         say(f"  marts.{name:<{width}}  {count:>8} rows")
+    say(f"published: {settings.published_dir(warehouse)}/current  (what analysts and `observatory sql` read, "
+        "even while a run writes)")
     say(f"\nreport: {settings.report_path(warehouse)}  (open it in a browser; it works offline)")
     say("\nnext:")
     say("  make dev                      # the Dagster UI over this warehouse, at http://127.0.0.1:3000")
@@ -124,7 +126,7 @@ def run_backfill(folder: Path, warehouse: Path, verbose: bool = False) -> None:
     log = None if verbose else log_file_for(warehouse, "backfill")
     with full_log(log), open_instance(warehouse) as instance:
         backfill_leaderboard_archive(defs, instance, folder)
-        say("build_models: the dbt models and their tests, then the report")
+        say("build_models: the dbt models and their tests, then publish the marts and write the report")
         result = run_job(defs, instance, "build_models")
     report_checks(result)
     if not result.success:

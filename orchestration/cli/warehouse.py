@@ -1,4 +1,5 @@
-"""Commands that read the warehouse: `observatory sql`, `report`, `docs`, and the demo's row counts."""
+"""Commands that read: `observatory sql`, `report` and the demo's row counts read the published marts (never
+waiting for a run that writes); `sql --live` and `docs` read the warehouse itself."""
 
 from __future__ import annotations
 
@@ -8,13 +9,10 @@ from pathlib import Path
 
 from ingestion import settings
 from ingestion.warehouse.lock import warehouse_write_lock
+from ingestion.warehouse.published import READ_ONLY_CONFIG, NothingPublished, open_published
 from orchestration.cli.console import say
-from orchestration.dbt.project import DBT_PROJECT_DIR, dbt_executable
 
 MARTS_SCHEMA = "marts"
-# A reader can write nothing: no file (COPY TO, EXPORT DATABASE, ATTACH), no extension install, and the
-# configuration is locked so no statement can turn that back on.
-READ_ONLY_CONFIG = {"enable_external_access": False, "lock_configuration": True}
 EXPORT_HINT = ("observatory sql only reads: it cannot write files or the warehouse. To export a result, run the "
                "query from Python (duckdb.connect(path, read_only=True).sql(query).write_csv(file)) or with the "
                "DuckDB CLI, writing outside the warehouse folder.")
@@ -33,19 +31,33 @@ def reading(warehouse: Path, who: str):
         yield con
 
 
+@contextmanager
+def reading_published(warehouse: Path):
+    """A read-only connection to the current published marts of ``warehouse``: no lock, no wait."""
+    try:
+        con = open_published(settings.published_dir(warehouse))
+    except NothingPublished as exc:
+        raise SystemExit(f"error: {exc} (run `make demo`; `observatory sql --live` reads the warehouse "
+                         "itself, waiting for a run that writes)") from None
+    with con:
+        yield con
+
+
 def mart_row_counts(warehouse: Path) -> dict[str, int]:
-    with reading(warehouse, "observatory (row counts)") as con:
+    with reading_published(warehouse) as con:
         names = [r[0] for r in con.execute(
             "select table_name from information_schema.tables where table_schema = ? order by table_name",
             [MARTS_SCHEMA]).fetchall()]
         return {n: con.execute(f'select count(*) from {MARTS_SCHEMA}."{n}"').fetchone()[0] for n in names}
 
 
-def run_sql(query: str, warehouse: Path) -> None:
-    """`observatory sql`: a query on a read-only connection that can write no file, its result printed."""
+def run_sql(query: str, warehouse: Path, *, live: bool = False) -> None:
+    """`observatory sql`: a query on a read-only connection that can write no file, its result printed. It reads
+    the published marts (at once, whatever runs), or with ``live`` the warehouse itself (every schema; it
+    waits for a run that writes)."""
     import duckdb
 
-    with reading(warehouse, "observatory sql") as con:
+    with (reading(warehouse, "observatory sql") if live else reading_published(warehouse)) as con:
         try:
             con.sql(query).show(max_width=200)
         except (duckdb.PermissionException, duckdb.InvalidInputException) as exc:
@@ -59,7 +71,7 @@ def write_report_now(warehouse: Path, out: Path | None) -> Path:
     from orchestration.report.build import write_report
 
     path = out.expanduser().resolve() if out else settings.report_path(warehouse)
-    with reading(warehouse, "observatory report") as con:
+    with reading_published(warehouse) as con:
         summary = write_report(con, path, source=warehouse.name)
     say(f"report: {path} ({summary.charts} charts in {summary.sections} sections)")
     if summary.empty_marts:
@@ -70,6 +82,8 @@ def write_report_now(warehouse: Path, out: Path | None) -> Path:
 def generate_docs(warehouse: Path) -> Path:
     """`observatory docs`: `dbt docs generate` over the warehouse (the catalog reads its tables), written
     beside it in dbt_docs/; static_index.html there is one self-contained page that opens offline."""
+    from orchestration.dbt.project import DBT_PROJECT_DIR, dbt_executable
+
     if not warehouse.is_file():
         raise SystemExit(f"error: no warehouse at {warehouse} (run `make demo` first)")
     target = warehouse.parent / "dbt_docs"

@@ -1,27 +1,24 @@
-"""The report as an asset: regenerated after the marts, from the marts only."""
+"""The report as an asset: regenerated after every publication, from the published marts only."""
 
 import dagster as dg
 
 from ingestion import settings
-from orchestration.dbt.assets import observatory_dbt_models
-from orchestration.report.build import MARTS, write_report
-from orchestration.resources import WAREHOUSE_POOL, WarehouseResource
-
-MART_KEYS = sorted((key for key in observatory_dbt_models.keys
-                    if observatory_dbt_models.group_names_by_key.get(key) == "marts"
-                    and key.path[-1] in MARTS), key=lambda k: k.path[-1])
+from ingestion.warehouse.published import open_published
+from orchestration.published.assets import published_marts
+from orchestration.report.build import write_report
+from orchestration.resources import WarehouseResource
 
 
 @dg.asset(
     key=["report", "observatory_report"],
-    deps=MART_KEYS,
+    deps=[published_marts],
     group_name="report",
     kinds={"html", "python"},
     owners=["team:analytics-engineering"],
-    pool=WAREHOUSE_POOL,
     description=(
-        "A static HTML report with one section per mart: a chart that fits its question, a caption and "
-        "the headline numbers. Self-contained (inline SVG and CSS, no script, nothing from the network); "
+        "A static HTML report with one section per mart, from the published marts (it never waits for "
+        "the warehouse's write lock): a chart that fits its question, a caption and the headline numbers. "
+        "Self-contained (inline SVG and CSS, no script, nothing from the network); "
         "text from the data is escaped. Written beside the warehouse (report/<warehouse>.html) unless "
         "OBSERVATORY_REPORT names another path."
     ),
@@ -29,7 +26,7 @@ MART_KEYS = sorted((key for key in observatory_dbt_models.keys
 def observatory_report(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     database = warehouse.resolved_path()
     path = settings.report_path(database)
-    with warehouse.connect(context) as con:  # DuckDB lets no reader in beside a writing process
+    with open_published(settings.published_dir(database)) as con:
         summary = write_report(con, path, source=database.name)
     if summary.empty_marts:
         context.log.warning(f"no rows to chart in: {', '.join(summary.empty_marts)}")

@@ -7,6 +7,8 @@ Everything that comes from the data is escaped (see ``charts.esc``): a model id 
 
 from __future__ import annotations
 
+import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -139,7 +141,8 @@ def write_report(con: duckdb.DuckDBPyConnection, path: Path, *, source: str = ""
     frames = read_marts(con)
     page, sections = render_report(frames, source=source)
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
+    # its own partial file: two runs may write the report at once (it takes no lock: it reads the publication)
+    partial = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.partial")
     partial.write_text(page, encoding="utf-8")
     partial.replace(path)
     empty = [s.mart for s in sections if not s.figures]

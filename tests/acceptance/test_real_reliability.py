@@ -47,8 +47,10 @@ def test_observatory_sql_cannot_write_the_real_warehouse_file(real, tmp_path):
     copy = tmp_path / "real.duckdb"
     shutil.copy(warehouse, copy)
     before = copy.read_bytes()
-    out = run_cli("sql", f"copy (select 'x') to '{copy}' (format csv)", "--warehouse", str(copy), timeout=120)
+    out = run_cli("sql", f"copy (select 'x') to '{copy}' (format csv)", "--live", "--warehouse", str(copy),
+                  timeout=120)
     assert out.returncode != 0 and "only reads" in out.stderr
     assert copy.read_bytes() == before
-    answer = run_cli("sql", "select count(*) from marts.mart_ecosystem_summary", "--warehouse", str(copy), timeout=120)
+    answer = run_cli("sql", "select count(*) from marts.mart_ecosystem_summary", "--live", "--warehouse", str(copy),
+                     timeout=120)
     assert answer.returncode == 0 and "3" in answer.stdout

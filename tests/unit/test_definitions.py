@@ -78,9 +78,10 @@ def test_graph_is_connected_from_raw_to_every_mart(dbt_manifest):
     for mart in marts:
         assert not set(nodes[mart]["parents"]) & marts, f"{mart} reads another mart"
     assert {v["group"] for v in nodes.values()} == {"raw", "quality", "seeds", "staging", "intermediate", "audit",
-                                                    "marts", "report"}
-    # the report comes after every mart
-    assert set(nodes["report/observatory_report"]["parents"]) == marts
+                                                    "marts", "published", "report"}
+    # every mart is published, and the report reads the publication
+    assert set(nodes["published/marts"]["parents"]) == marts
+    assert nodes["report/observatory_report"]["parents"] == ["published/marts"]
 
 
 def test_dbt_tests_and_expectation_suites_are_checks_on_their_assets(dbt_manifest):
