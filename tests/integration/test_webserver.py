@@ -1,9 +1,11 @@
-"""The UI for real: the Dagster webserver, started headless on a local port, serves the whole asset
-graph (raw to marts, with dependencies), the checks, the schedules and the sensors over GraphQL."""
+"""The UI for real: the Dagster webserver, started headless on a local port with the project's instance template,
+serves the whole asset graph (raw to marts, with dependencies), the checks, the schedules and the sensors over
+GraphQL; in a browser, the asset graph opens with no dialog over it."""
 
 from __future__ import annotations
 
 import json
+import shutil
 import socket
 import subprocess
 import sys
@@ -50,6 +52,7 @@ def _graphql(port: int, query: str) -> dict:
 @pytest.fixture(scope="module")
 def webserver(tmp_path_factory, dbt_manifest):
     home = tmp_path_factory.mktemp("dagster_home")
+    shutil.copy(ROOT / "orchestration" / "dagster.yaml", home / "dagster.yaml")  # as `make dev` does
     env = project_env(DAGSTER_HOME=str(home), OBSERVATORY_WAREHOUSE=str(home / "w.duckdb"))
     port = _free_port()
     webserver_bin = Path(sys.executable).with_name("dagster-webserver")
@@ -72,7 +75,7 @@ def webserver(tmp_path_factory, dbt_manifest):
             if data["assetNodes"] or time.monotonic() > deadline:
                 break
             time.sleep(1)
-        yield data
+        yield {**data, "port": port}
     finally:
         proc.terminate()
         try:
@@ -96,7 +99,8 @@ def test_the_asset_graph_is_served_from_raw_to_every_mart(webserver):
     assert reaches("marts/mart_performance_over_time", "raw/leaderboard_archive_results")
     assert parents["staging/stg_hub__models"] >= {"raw/hub_models"}
     assert parents["intermediate/int_hub__models"] >= {"staging/stg_hub__models", "staging/stg_quality__quarantine"}
-    assert parents["report/observatory_report"] == marts  # the report is drawn after every mart
+    assert parents["published/marts"] == marts  # every mart is published
+    assert parents["report/observatory_report"] == {"published/marts"}  # the report is drawn from the publication
 
 
 def test_checks_schedules_and_sensors_are_served(webserver):
@@ -110,3 +114,29 @@ def test_checks_schedules_and_sensors_are_served(webserver):
     schedules = {s["name"]: s["cronSchedule"] for s in repo["schedules"]}
     assert schedules == {"hub_incremental_refresh": "0 3 * * *", "hub_full_reconcile": "0 4 * * 0"}
     assert {s["name"] for s in repo["sensors"]} >= {"leaderboard_revision_sensor", "mart_freshness_sensor"}
+
+
+def test_the_asset_graph_opens_with_no_dialog_over_it(webserver):
+    """Dagster's first-visit "join the community" dialog is off in the instance template (nux: enabled: false):
+    a first visit sees the asset graph, nothing in front of it. A screenshot is kept in test-artifacts/."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.integration.test_report_browser import ARTIFACTS, CHROMIUM_ARGS, chromium_executable
+
+    port = webserver["port"]
+    assert _graphql(port, "{ shouldShowNux }") == {"shouldShowNux": False}
+    executable = chromium_executable()
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            page.goto(f"http://127.0.0.1:{port}/asset-groups", wait_until="networkidle", timeout=120_000)
+            page.get_by_text("marts", exact=True).first.wait_for(timeout=120_000)  # the graph's group of marts
+            page.wait_for_timeout(2000)  # a dialog the app opens after loading would be up by now
+            page.screenshot(path=str(ARTIFACTS / "asset_graph.png"))
+            dialogs = page.locator("[role=dialog], .bp5-dialog, .bp4-dialog, .bp5-overlay-open, .bp4-overlay-open")
+            assert dialogs.count() == 0, f"a dialog covers the asset graph: {dialogs.first.inner_text()[:300]}"
+            assert "Join the Dagster community" not in page.inner_text("body")
+        finally:
+            browser.close()

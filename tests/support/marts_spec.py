@@ -1,0 +1,34 @@
+"""The marts as ../shared/docs/MARTS.md specifies them: required columns and the populations the real data allows.
+
+Read by the acceptance tests on the real data and by the contract test (every required column is in the mart's
+enforced dbt contract).
+"""
+
+ALL = {"hub", "leaderboard_v1", "leaderboard_v2"}
+SCORED = {"leaderboard_v1", "leaderboard_v2"}
+# ../shared/docs/MARTS.md: every mart with its required columns, and the populations the real data allows
+MARTS = {
+    "mart_daily_activity": (["activity_date", "new_models", "new_authors", "active_authors", "cumulative_models",
+                             "cumulative_authors"], ALL),
+    "mart_author_concentration": (["author", "author_rank", "n_models", "model_share", "cumulative_share"], ALL),
+    "mart_ecosystem_summary": (["n_models", "n_authors", "top10_share", "top200_share", "price_sqrt_n_share",
+                                "single_model_author_share"], ALL),
+    "mart_model_types_monthly": (["month", "model_type", "new_models", "cumulative_models", "share_of_month"], ALL),
+    "mart_architecture_share_weekly": (["week_start", "architecture_family", "new_models", "share_of_week"], ALL),
+    "mart_base_model_popularity": (["base_model_id", "architecture_family", "direct_derivatives", "all_descendants",
+                                    "finetune_derivatives", "adapter_derivatives", "quantized_derivatives",
+                                    "merge_derivatives"], ALL),
+    "mart_license_distribution": (["license", "n_models", "model_share", "commercial_use", "academic_use",
+                                   "personal_use"], ALL),
+    "mart_performance_over_time": (["month", "model_type", "avg_score", "max_score", "n_models",
+                                    "cumulative_models"], SCORED),
+    "mart_size_distribution": (["architecture_family", "size_bucket", "n_models", "best_model_id",
+                                "best_avg_score"], ALL),
+    "mart_downloads_by_size": (["size_bucket", "n_models", "downloads", "downloads_share",
+                                "cumulative_downloads_share"], ALL),
+    "mart_params_for_performance": (["month", "score_threshold", "min_params_b", "model_id"], SCORED),
+    "mart_base_model_improvement": (["base_model_id", "base_score", "best_derivative_id", "best_derivative_score",
+                                     "improvement_pct", "n_derivatives"], SCORED),
+    "mart_improvement_timeline": (["base_model_id", "days_since_release", "best_score_to_date", "improvement_pct",
+                                   "improvement_pct_per_log_derivatives"], SCORED),
+}
