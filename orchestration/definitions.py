@@ -19,7 +19,6 @@ from __future__ import annotations
 import dagster as dg
 
 from orchestration.dbt.assets import observatory_dbt_models
-from orchestration.dbt.freshness import freshness_checks, freshness_sensor
 from orchestration.dbt.project import ObservatoryDbtCli, dbt_executable, dbt_project
 from orchestration.hub import assets as hub_assets
 from orchestration.hub import checks as hub_checks
@@ -87,11 +86,11 @@ def build_resources() -> dict:
 
 defs = dg.Definitions(
     assets=[*raw_assets, quarantine, observatory_dbt_models, published_marts, observatory_report],
-    asset_checks=[*raw_checks, *freshness_checks],
+    asset_checks=raw_checks,
     jobs=[refresh_everything, build_models, hub_refresh_job, leaderboard_refresh_job, leaderboard_dataset_load_job,
           leaderboard_archive_load_job, leaderboard_archive_refresh_job],
     schedules=[hub_incremental_refresh, hub_full_reconcile],
-    sensors=[leaderboard_revision_sensor, leaderboard_archive_sensor, freshness_sensor],
+    sensors=[leaderboard_revision_sensor, leaderboard_archive_sensor],
     resources=build_resources(),
     # One process per run: every writer to the single DuckDB file runs one after another.
     executor=dg.in_process_executor,

@@ -52,7 +52,7 @@ create or replace macro model_type_key(label) as
                                          '[^A-Za-z]', '', 'g')), ''), 'none');
 
 create or replace macro declared_base_text(base_model) as
-    nullif(regexp_replace(trim(base_model), '\s*\(merge\)$', '', 'i'), '');
+    nullif(regexp_replace(trim(base_model), '\\s*\\(merge\\)$', '', 'i'), '');
 
 create or replace macro declared_base_model(model_id, base_model) as
     case when declared_base_text(base_model) <> 'Removed'
@@ -61,7 +61,7 @@ create or replace macro declared_base_model(model_id, base_model) as
          then declared_base_text(base_model) end;
 
 create or replace macro declared_base_relation(base_model) as
-    case when regexp_matches(trim(base_model), '\(merge\)$', 'i') then 'merge' else 'unspecified' end;
+    case when regexp_matches(trim(base_model), '\\(merge\\)$', 'i') then 'merge' else 'unspecified' end;
 
 create or replace macro card_relation_or_unspecified(card_relation) as
     case when card_relation in ({_RELATION_LIST}) then card_relation end;

@@ -3,5 +3,5 @@
     project.py     paths, DbtProject, prepare_manifest (`dbt parse`), the translator, target-folder pruning
     assets.py      observatory_dbt_models: `dbt build` (seeds, models, tests as checks) with table metadata
     verdicts.py    dbt test results as rows of the quality history
-    freshness.py   each mart's freshness check, from its `meta.freshness_hours`
+    freshness.py   each mart's FreshnessPolicy, from its `meta.freshness_hours`
 """

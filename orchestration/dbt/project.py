@@ -15,10 +15,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject
 from packaging import version
 
 from ingestion.settings import PROJECT_ROOT
+from orchestration.dbt.freshness import freshness_policy
 
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 MANIFEST_PATH = DBT_PROJECT_DIR / "target" / "manifest.json"
@@ -68,6 +70,12 @@ class ObservatoryTranslator(DagsterDbtTranslator):
 
     def get_owners(self, dbt_resource_props: Mapping[str, Any]):
         return ["team:analytics-engineering"]
+
+    def get_asset_spec(self, manifest: Mapping[str, Any], unique_id: str, project) -> dg.AssetSpec:
+        """dagster-dbt's spec, with the model's FreshnessPolicy (its `meta.freshness_hours`, freshness.py)."""
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        policy = freshness_policy(self.get_resource_props(manifest, unique_id))
+        return spec.replace_attributes(freshness_policy=policy) if policy else spec
 
 # dbt tests become asset checks. Not those on sources: with enable_source_tests_as_checks, dagster-dbt 0.29
 # drops the dbt step's dependency on the blocking gate of raw/hub_models (dbt would then read a crawl before

@@ -3,10 +3,6 @@
 import dagster as dg
 
 from orchestration.dbt.assets import with_dbt_inputs
-from orchestration.leaderboard.partitions import (
-    leaderboard_revisions,
-    leaderboard_snapshots,
-)
 from orchestration.reliability import alert_on_permanent_failure
 
 DATASET = dg.AssetSelection.assets(["raw", "leaderboard_hub_results"])
@@ -15,7 +11,6 @@ leaderboard_refresh_job = dg.define_asset_job(
     "leaderboard_refresh",
     hooks={alert_on_permanent_failure},
     selection=with_dbt_inputs(DATASET.downstream()),
-    partitions_def=leaderboard_revisions,
     description="Land one revision of the leaderboard dataset (a partition), then rebuild only the dbt models "
                 "that depend on it.",
 )
@@ -24,7 +19,6 @@ leaderboard_dataset_load_job = dg.define_asset_job(
     "leaderboard_dataset_load",
     hooks={alert_on_permanent_failure},
     selection=DATASET,
-    partitions_def=leaderboard_revisions,
     description="Land one revision of the leaderboard dataset (a partition) and run its checks, nothing "
                 "downstream (the demo follows it with one `refresh_everything`).",
 )
@@ -35,7 +29,6 @@ ARCHIVE = dg.AssetSelection.assets(["raw", "leaderboard_archive_results"])
 leaderboard_archive_load_job = dg.define_asset_job(
     "leaderboard_archive_load",
     selection=ARCHIVE,
-    partitions_def=leaderboard_snapshots,
     hooks={alert_on_permanent_failure},
     description="Land one snapshot of the archived exports (a partition) and run its checks; for backfills, "
                 "followed by one `build_models` run.",
@@ -44,7 +37,6 @@ leaderboard_archive_load_job = dg.define_asset_job(
 leaderboard_archive_refresh_job = dg.define_asset_job(
     "leaderboard_archive_refresh",
     selection=with_dbt_inputs(ARCHIVE.downstream()),
-    partitions_def=leaderboard_snapshots,
     hooks={alert_on_permanent_failure},
     description="Land a new snapshot of the archived exports, then rebuild the dbt models that depend on it.",
 )

@@ -26,6 +26,7 @@ QUERY = """
     groupName
     dependencyKeys { path }
     assetChecksOrError { ... on AssetChecks { checks { name blocking } } }
+    internalFreshnessPolicy { ... on TimeWindowFreshnessPolicy { failWindowSeconds } }
   }
   repositoriesOrError {
     ... on RepositoryConnection { nodes { name schedules { name cronSchedule } sensors { name } } }
@@ -109,11 +110,13 @@ def test_checks_schedules_and_sensors_are_served(webserver):
     assert checks["raw/hub_models"]["hub_models_expectations"] is True
     assert checks["raw/leaderboard_archive_results"]["leaderboard_archive_results_expectations"] is True
     assert any(name.startswith("unique") for name in checks["marts/mart_ecosystem_summary"]), "dbt tests"
-    assert "freshness_check" in checks["marts/mart_ecosystem_summary"]
+    windows = {"/".join(n["assetKey"]["path"]): (n["internalFreshnessPolicy"] or {}).get("failWindowSeconds")
+               for n in webserver["assetNodes"]}
+    assert windows["marts/mart_ecosystem_summary"] == 26 * 3600, "the marts' FreshnessPolicy reaches the UI"
     (repo,) = webserver["repositoriesOrError"]["nodes"]
     schedules = {s["name"]: s["cronSchedule"] for s in repo["schedules"]}
     assert schedules == {"hub_incremental_refresh": "0 3 * * *", "hub_full_reconcile": "0 4 * * 0"}
-    assert {s["name"] for s in repo["sensors"]} >= {"leaderboard_revision_sensor", "mart_freshness_sensor"}
+    assert {s["name"] for s in repo["sensors"]} == {"leaderboard_revision_sensor", "leaderboard_archive_sensor"}
 
 
 def test_the_asset_graph_opens_with_no_dialog_over_it(webserver):

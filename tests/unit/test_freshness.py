@@ -1,53 +1,53 @@
-"""Every mart declares how fresh it must be; a mart that has not been built within that window fails
-its freshness check, and passes once it is built."""
+"""Every mart declares how fresh it must be, as a Dagster FreshnessPolicy: a mart built within its window passes,
+one not rebuilt within it fails (as Dagster's freshness daemon evaluates it), one never built is unknown."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import asyncio
+import sys
+from datetime import datetime, timedelta, timezone
 
 import dagster as dg
 
-# orchestration.freshness loads the dbt manifest: imported inside the tests, after the dbt_manifest
-# fixture has prepared it (a clean checkout has none at collection time)
+from tests.conftest import ROOT
+
+# orchestration.dbt loads the dbt manifest: imported inside the tests, after the dbt_manifest fixture has
+# prepared it (a clean checkout has none at collection time)
+MART = dg.AssetKey(["marts", "mart_ecosystem_summary"])
 
 
-def test_every_mart_declares_its_freshness(dbt_manifest):
-    from orchestration.dbt.freshness import mart_freshness_hours
+def test_every_mart_has_the_declared_freshness_policy(dbt_manifest):
+    from orchestration.dbt.assets import observatory_dbt_models
 
-    hours = mart_freshness_hours()
-    marts = {k for k in hours if k.path[0] == "marts"}
-    assert len(marts) == 13, sorted(k.to_user_string() for k in marts)
-    assert all(h == 26 for h in hours.values())
-
-
-def _evaluate(checks, instance) -> dict[str, bool]:
-    keys = sorted({k for c in checks for k in c.check_keys}, key=str)
-    defs = dg.Definitions(
-        assets=[dg.AssetSpec(k) for k in {k.asset_key for k in keys}],
-        asset_checks=checks,
-        jobs=[dg.define_asset_job("freshness", selection=dg.AssetSelection.checks(*checks))],
-    )
-    result = defs.resolve_job_def("freshness").execute_in_process(instance=instance, raise_on_error=False)
-    return {e.asset_key.to_user_string(): e.passed for e in result.get_asset_check_evaluations()}
+    specs = observatory_dbt_models.specs_by_key
+    marts = [k for k in specs if k.path[0] == "marts"]
+    assert len(marts) == 13
+    for key in marts:
+        policy = specs[key].freshness_policy
+        assert isinstance(policy, dg.FreshnessPolicy), f"{key.to_user_string()} has no FreshnessPolicy"
+        assert policy.fail_window.to_timedelta() == timedelta(hours=26), key.to_user_string()
+    assert all(specs[k].freshness_policy is None for k in specs if k.path[0] != "marts"), \
+        "only the marts promise freshness"
 
 
-def test_a_stale_mart_fails_its_check_and_a_fresh_one_passes(dbt_manifest):
-    from orchestration.dbt.freshness import build_freshness_checks
+def test_the_daemon_s_evaluation_passes_a_fresh_mart_and_fails_a_stale_one(dbt_manifest):
+    """The evaluator Dagster's freshness daemon runs, on the project's definitions loaded as a code location."""
+    from dagster._core.definitions.freshness import FreshnessState
+    from dagster._core.definitions.freshness_evaluator import TimeWindowFreshnessPolicyEvaluator
+    from dagster._core.test_utils import freeze_time, in_process_test_workspace
+    from dagster._core.types.loadable_target_origin import LoadableTargetOrigin
 
-    checks = build_freshness_checks()
+    origin = LoadableTargetOrigin(executable_path=sys.executable, module_name="orchestration.definitions",
+                                  attribute="defs", working_directory=str(ROOT))
+    built = datetime.now(timezone.utc)
     with dg.instance_for_test() as instance:
-        before = _evaluate(checks, instance)
-        assert before and not any(before.values()), "never built: every mart is stale"
-        instance.report_runless_asset_event(dg.AssetMaterialization(dg.AssetKey(["marts", "mart_ecosystem_summary"])))
-        after = _evaluate(checks, instance)
-        assert after["marts/mart_ecosystem_summary"] is True
-        assert after["marts/mart_author_concentration"] is False
+        def state(at: datetime, key: dg.AssetKey = MART) -> FreshnessState:
+            with freeze_time(at), in_process_test_workspace(instance, origin) as context:
+                node = context.asset_graph.get(key)
+                return asyncio.run(TimeWindowFreshnessPolicyEvaluator().evaluate_freshness(context, node))
 
-
-def test_the_window_is_the_declared_one(dbt_manifest):
-    from orchestration.dbt.freshness import build_freshness_checks
-
-    (check,) = [c for c in build_freshness_checks() if dg.AssetKey(["marts", "mart_ecosystem_summary"]) in
-                {k.asset_key for k in c.check_keys}]
-    spec = next(iter(check.check_specs))
-    assert spec.metadata["dagster/freshness_params"].data["lower_bound_delta_seconds"] == timedelta(hours=26).total_seconds()
+        assert state(built) == FreshnessState.UNKNOWN, "never built: nothing to judge"
+        with freeze_time(built):
+            instance.report_runless_asset_event(dg.AssetMaterialization(MART))
+        assert state(built + timedelta(hours=25)) == FreshnessState.PASS
+        assert state(built + timedelta(hours=26, minutes=1)) == FreshnessState.FAIL
