@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from datetime import datetime
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from orchestration.cli.background import in_background

@@ -32,13 +32,12 @@ def reading(warehouse: Path, who: str):
 
 
 @contextmanager
-def reading_published(warehouse: Path):
+def reading_published(warehouse: Path, hint: str = "run `make demo`"):
     """A read-only connection to the current published marts of ``warehouse``: no lock, no wait."""
     try:
         con = open_published(settings.published_dir(warehouse))
     except NothingPublished as exc:
-        raise SystemExit(f"error: {exc} (run `make demo`; `observatory sql --live` reads the warehouse "
-                         "itself, waiting for a run that writes)") from None
+        raise SystemExit(f"error: {exc} ({hint})") from None
     with con:
         yield con
 
@@ -57,7 +56,8 @@ def run_sql(query: str, warehouse: Path, *, live: bool = False) -> None:
     waits for a run that writes)."""
     import duckdb
 
-    with (reading(warehouse, "observatory sql") if live else reading_published(warehouse)) as con:
+    live_hint = "run `make demo`; `observatory sql --live` reads the warehouse itself, waiting for a run that writes"
+    with (reading(warehouse, "observatory sql") if live else reading_published(warehouse, live_hint)) as con:
         try:
             con.sql(query).show(max_width=200)
         except (duckdb.PermissionException, duckdb.InvalidInputException) as exc:

@@ -18,7 +18,6 @@ from orchestration.quality.history import record_dbt_results
 from orchestration.resources import WAREHOUSE_POOL, WarehouseResource
 
 
-
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=translator,
             pool=WAREHOUSE_POOL)
 def observatory_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):

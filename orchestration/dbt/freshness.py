@@ -19,8 +19,6 @@ import dagster as dg
 def declared_freshness_hours(dbt_resource_props: Mapping[str, Any]) -> float | None:
     """A dbt model's `meta.freshness_hours`, if it declares one."""
     declared = (dbt_resource_props.get("config", {}).get("meta") or {}).get("freshness_hours")
-    if declared is None:
-        declared = (dbt_resource_props.get("meta") or {}).get("freshness_hours")
     return float(declared) if declared is not None else None
 
 

@@ -77,6 +77,7 @@ class ObservatoryTranslator(DagsterDbtTranslator):
         policy = freshness_policy(self.get_resource_props(manifest, unique_id))
         return spec.replace_attributes(freshness_policy=policy) if policy else spec
 
+
 # dbt tests become asset checks. Not those on sources: with enable_source_tests_as_checks, dagster-dbt 0.29
 # drops the dbt step's dependency on the blocking gate of raw/hub_models (dbt would then read a crawl before
 # its checks accept it), so the source tests stay observations, logged to the run's log file.
