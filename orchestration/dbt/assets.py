@@ -12,14 +12,16 @@ from orchestration.dbt.project import (
     prune_invocation_dirs,
     translator,
 )
+from orchestration.dbt.source_tests import SOURCE_TESTS_EXCLUDED
 from orchestration.dbt.verdicts import test_verdicts
 from orchestration.metadata import table_metadata
 from orchestration.quality.history import record_dbt_results
 from orchestration.resources import WAREHOUSE_POOL, WarehouseResource
 
 
+# the tests on sources run in the raw assets' gates (source_tests.py), not here
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=translator,
-            pool=WAREHOUSE_POOL)
+            exclude=SOURCE_TESTS_EXCLUDED, pool=WAREHOUSE_POOL)
 def observatory_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     """`dbt build`: seeds, models and their tests, in dependency order.
 

@@ -78,9 +78,8 @@ class ObservatoryTranslator(DagsterDbtTranslator):
         return spec.replace_attributes(freshness_policy=policy) if policy else spec
 
 
-# dbt tests become asset checks. Not those on sources: with enable_source_tests_as_checks, dagster-dbt 0.29
-# drops the dbt step's dependency on the blocking gate of raw/hub_models (dbt would then read a crawl before
-# its checks accept it), so the source tests stay observations, logged to the run's log file.
+# dbt tests become asset checks of the models they test. Tests on sources become checks of the raw assets,
+# run by the raw assets' gates, not by the dbt build (source_tests.py says why).
 translator = ObservatoryTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
 
 # dagster-dbt gives every invocation its own target folder (about 8 MB: compiled SQL, artifacts, logs).
@@ -89,9 +88,9 @@ KEEP_INVOCATION_DIRS = 5
 INVOCATION_PREFIX = "observatory_dbt_models-"
 
 
-def prune_invocation_dirs(target_root: Path, keep: int) -> list[Path]:
-    """Remove all but the ``keep`` newest per-invocation target folders; returns those removed."""
-    folders = sorted((p for p in target_root.glob(INVOCATION_PREFIX + "*") if p.is_dir()),
+def prune_invocation_dirs(target_root: Path, keep: int, prefix: str = INVOCATION_PREFIX) -> list[Path]:
+    """Remove all but the ``keep`` newest per-invocation target folders named ``prefix*``; returns those removed."""
+    folders = sorted((p for p in target_root.glob(prefix + "*") if p.is_dir()),
                      key=lambda p: p.stat().st_mtime, reverse=True)
     for folder in folders[keep:]:
         shutil.rmtree(folder, ignore_errors=True)

@@ -5,14 +5,19 @@ wait with status 'landed' (their records still in raw.hub_models_loading). In th
 as the verdicts: if no ERROR rule failed, each crawl is promoted into raw.hub_models (oldest first)
 and rows failing a QUARANTINE rule go to quality.quarantine; otherwise every checked crawl moves to
 raw.hub_models_rejected and raw.hub_models keeps exactly what it had, so no later build reads it.
+
+Then, in the same step, dbt runs its tests of the raw.hub_models and raw.hub_model_removals sources
+(orchestration/dbt/source_tests.py); each is a blocking check of its raw asset.
 """
 
 import dagster as dg
+from dagster_dbt import DbtCliResource
 
 from ingestion.hub.landing import landed_crawls, promote_crawl, reject_crawl
 from ingestion.warehouse import transaction
 from orchestration.hub.expectations import HUB_KEYS, hub_frame, hub_model_rules
-from orchestration.quality.history import quarantine_rows, record_results
+from orchestration.dbt.source_tests import run_source_tests, source_test_specs
+from orchestration.quality.history import quarantine_rows, record_dbt_results, record_results
 from orchestration.quality.resources import QualityResource
 from orchestration.quality.results import check_result, failure_summary
 from orchestration.quality.suites import ERROR, WARN, RuleResult, run_suite, volume_rule
@@ -22,14 +27,34 @@ ASSET = "raw/hub_models"
 CHECK = "hub_models_expectations"
 
 
-@dg.asset_check(asset=["raw", "hub_models"], blocking=True,
-                description="The gate of the Hub crawl: a Great Expectations suite (ids, counts, dates, flags, "
-                            "parameter counts), duplicate ids and the full-crawl volume, on every crawl that waits "
-                            "to be accepted. Passed: the crawl becomes visible in raw.hub_models. An ERROR rule "
-                            "failed: the crawl moves to raw.hub_models_rejected, nothing downstream runs, and no "
-                            "later build reads it. Rows failing a QUARANTINE rule go to quality.quarantine.")
+SOURCE_KEYS = [dg.AssetKey(["raw", "hub_models"]), dg.AssetKey(["raw", "hub_model_removals"])]
+
+
+@dg.multi_asset_check(
+    specs=[dg.AssetCheckSpec(
+        CHECK, asset=SOURCE_KEYS[0], blocking=True,
+        description="The gate of the Hub crawl: a Great Expectations suite (ids, counts, dates, flags, parameter "
+                    "counts), duplicate ids and the full-crawl volume, on every crawl that waits to be accepted. "
+                    "Passed: the crawl becomes visible in raw.hub_models. An ERROR rule failed: the crawl moves to "
+                    "raw.hub_models_rejected, nothing downstream runs, and no later build reads it. Rows failing a "
+                    "QUARANTINE rule go to quality.quarantine."),
+           *source_test_specs(SOURCE_KEYS)],
+    description="The gate of raw/hub_models, then dbt's tests of the raw.hub_models and raw.hub_model_removals "
+                "sources on what it made visible.",
+)
 def hub_models_expectations(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource,
-                            quality: QualityResource):
+                            quality: QualityResource, dbt: DbtCliResource):
+    with warehouse.write_lock(context):  # one writer from the verdicts to dbt's source tests
+        yield gate(context, warehouse, quality)
+        verdicts, results = run_source_tests(context, dbt, SOURCE_KEYS)
+        with warehouse.connect(context) as con:
+            record_dbt_results(con, verdicts, context.op_execution_context.run_id)
+    yield from results
+
+
+def gate(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource,
+         quality: QualityResource) -> dg.AssetCheckResult:
+    """Check every landed crawl; promote them all or reject them all (see the module's docstring)."""
     run_id = context.op_execution_context.run_id
     with warehouse.connect(context) as con:
         crawl_ids = landed_crawls(con)
@@ -57,10 +82,10 @@ def hub_models_expectations(context: dg.AssetCheckExecutionContext, warehouse: W
     if crawl_ids and not accepted:
         context.log.error(f"crawl(s) {', '.join(crawl_ids)} rejected: moved to raw.hub_models_rejected; "
                           "raw.hub_models is unchanged")
-    return check_result(results, {"crawls_checked": ", ".join(crawl_ids) or "(none waiting)",
-                                  "verdict": ("accepted" if accepted else "rejected") if crawl_ids else "(nothing)",
+    verdict = ("accepted" if accepted else "rejected") if crawl_ids else "(nothing)"
+    return check_result(results, {"crawls_checked": ", ".join(crawl_ids) or "(none waiting)", "verdict": verdict,
                                   "rows_checked": len(frame), "removed_models_recorded": removed},
-                        quarantined=quarantined)
+                        quarantined=quarantined, asset_key=SOURCE_KEYS[0], check_name=CHECK)
 
 
 def duplicate_rules(con, crawl_ids: list[str], quality: QualityResource) -> list[RuleResult]:

@@ -9,7 +9,8 @@ import dagster as dg
 from orchestration.quality.suites import ERROR, RuleResult
 
 
-def check_result(results: list[RuleResult], extra: dict | None = None, quarantined: int | None = None):
+def check_result(results: list[RuleResult], extra: dict | None = None, quarantined: int | None = None,
+                 **target) -> dg.AssetCheckResult:
     """An AssetCheckResult: failed with ERROR if an ERROR rule failed, WARN if only others did.
 
     Its metadata explains itself: a table of the rules (expected, failing rows, examples),
@@ -27,6 +28,7 @@ def check_result(results: list[RuleResult], extra: dict | None = None, quarantin
         **(extra or {}),
     }
     return dg.AssetCheckResult(
+        **target,  # asset_key and check_name, where one step runs several checks
         passed=not failed,
         severity=dg.AssetCheckSeverity.ERROR if errors else dg.AssetCheckSeverity.WARN,
         metadata=metadata,

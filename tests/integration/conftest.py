@@ -7,9 +7,11 @@ import subprocess
 
 import pytest
 
+from ingestion.settings import published_dir
 from tests.conftest import build_once
 from tests.conftest import mart_fingerprint as fingerprint
 from tests.integration.test_pipeline import run_demo
+from tests.support.gates import published_state
 
 
 @pytest.fixture(scope="session")
@@ -37,14 +39,17 @@ def good(good_run, small_dump, small_archive):
 
 @pytest.fixture()
 def case(good, tmp_path):
-    """A copy of the good warehouse and of its inputs, for one corruption."""
+    """A copy of the good warehouse (with its published marts) and of its inputs, for one corruption:
+    (warehouse, Hub dump, leaderboard archive, fingerprint of the marts, state of the publication)."""
     warehouse, dump, archive = good
     copy = tmp_path / "w.duckdb"
     shutil.copy(warehouse, copy)
+    # and its published marts, to see that a failed run publishes nothing
+    shutil.copytree(published_dir(warehouse), published_dir(copy), symlinks=True)
     shutil.copytree(dump, tmp_path / "hub_dump")
     shutil.copytree(archive, tmp_path / "leaderboard")
     # one good export, for the valid build that follows a rejected batch
     oldest = sorted(archive.rglob("*.csv"))[0]
     (tmp_path / "one_good_export").mkdir()
     shutil.copy(oldest, tmp_path / "one_good_export" / oldest.name)
-    return copy, tmp_path / "hub_dump", tmp_path / "leaderboard", fingerprint(warehouse)
+    return copy, tmp_path / "hub_dump", tmp_path / "leaderboard", fingerprint(warehouse), published_state(copy)

@@ -177,7 +177,7 @@ def test_demo_without_a_dump_generates_one_and_says_briefly_what_it_did(tmp_path
 
     console = out.stdout + out.stderr
     assert len(console.splitlines()) <= 60, console  # one screen, even when a slow machine adds progress lines
-    for step in ("hub_models", "raw__hub_models_hub_models_expectations", "observatory_dbt_models",
+    for step in ("hub_models", "hub_models_expectations", "observatory_dbt_models",
                  "report__observatory_report"):
         assert re.search(rf"^  {step} +done +[0-9.]+ s$", out.stdout, re.M), f"no line with the time of {step}"
     assert re.search(r"snapshots 1-\d+ of \d+ \(2024-01-01 to [0-9-]+\) landed and checked +[0-9.]+ s", out.stdout)

@@ -7,36 +7,43 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from tests.support.gates import assert_blocked, fingerprint, rewrite_first_records, run_case
+from tests.support.gates import (
+    BUILD_RAN,
+    assert_blocked,
+    fingerprint,
+    published_state,
+    rewrite_first_records,
+    run_case,
+)
 
 pytestmark = pytest.mark.integration
 
 
 def test_negative_download_count(case):
-    warehouse, dump, archive, before = case
+    warehouse, dump, archive, before, published = case
     rewrite_first_records(dump, lambda r: r.update(downloads=-5))
     out = run_case(warehouse, dump)
-    assert_blocked(out, warehouse, before, "hub_models_expectations", "downloads_not_negative")
+    assert_blocked(out, warehouse, before, published, "hub_models_expectations", "downloads_not_negative")
     assert "-5" in out.stderr + out.stdout
 
 
 def test_wrong_type(case):
-    warehouse, dump, archive, before = case
+    warehouse, dump, archive, before, published = case
     rewrite_first_records(dump, lambda r: r.update(downloads="lots"))
     out = run_case(warehouse, dump)
-    assert_blocked(out, warehouse, before, "hub_models_expectations", "downloads_is_integer")
+    assert_blocked(out, warehouse, before, published, "hub_models_expectations", "downloads_is_integer")
     assert "lots" in out.stderr + out.stdout, "the failing value is named"
 
 
 def test_future_date(case):
-    warehouse, dump, archive, before = case
+    warehouse, dump, archive, before, published = case
     rewrite_first_records(dump, lambda r: r.update(createdAt="2099-01-01T00:00:00.000Z"))
     out = run_case(warehouse, dump)
-    assert_blocked(out, warehouse, before, "hub_models_expectations", "created_at_plausible")
+    assert_blocked(out, warehouse, before, published, "hub_models_expectations", "created_at_plausible")
 
 
 def test_score_that_is_not_a_number(case):
-    warehouse, dump, archive, before = case
+    warehouse, dump, archive, before, published = case
     newest = sorted((archive / "v2").glob("*.csv"))[-1]
     lines = newest.read_text().splitlines()
     header = lines[0].split(",")
@@ -46,25 +53,25 @@ def test_score_that_is_not_a_number(case):
     lines[1] = ",".join(cells)
     newest.write_text("\n".join(lines) + "\n")
     out = run_case(warehouse, dump, archive)
-    assert_blocked(out, warehouse, before, "leaderboard_archive_results_expectations", "average_is_number")
+    assert_blocked(out, warehouse, before, published, "leaderboard_archive_results_expectations", "average_is_number")
     assert "n/a" in out.stderr + out.stdout
 
 
 def test_snapshot_with_half_its_rows(case):
-    warehouse, dump, archive, before = case
+    warehouse, dump, archive, before, published = case
     newest = sorted((archive / "v2").glob("*.csv"))[-1]
     lines = newest.read_text().splitlines()
     newest.write_text("\n".join(lines[: 1 + (len(lines) - 1) // 2]) + "\n")
     out = run_case(warehouse, dump, archive)
-    assert_blocked(out, warehouse, before, "leaderboard_archive_results_expectations", "v2_volume")
+    assert_blocked(out, warehouse, before, published, "leaderboard_archive_results_expectations", "v2_volume")
 
 
 def test_snapshot_dated_in_the_future(case):
-    warehouse, dump, archive, before = case
+    warehouse, dump, archive, before, published = case
     newest = sorted((archive / "v2").glob("*.csv"))[-1]
     newest.rename(newest.with_name("open_llm_leaderboard_v2_2099-01-31.csv"))
     out = run_case(warehouse, dump, archive)
-    assert_blocked(out, warehouse, before, "leaderboard_archive_results_expectations", "snapshot_date_plausible")
+    assert_blocked(out, warehouse, before, published, "leaderboard_archive_results_expectations", "snapshot_date_plausible")
 
 
 @pytest.mark.parametrize("damage, message", [
@@ -72,7 +79,7 @@ def test_snapshot_dated_in_the_future(case):
     ("removed_column", "required column missing: model_average_score"),
 ])
 def test_bad_file_is_rejected_whole_and_named(case, damage, message):
-    warehouse, dump, archive, before = case
+    warehouse, dump, archive, before, published = case
     newest = sorted((archive / "v2").glob("*.csv"))[-1]
     if damage == "empty":
         newest.write_text("")
@@ -96,7 +103,7 @@ def test_bad_file_is_rejected_whole_and_named(case, damage, message):
 
 
 def test_truncated_parquet_is_rejected_and_named(case):
-    warehouse, dump, archive, before = case
+    warehouse, dump, archive, before, published = case
     parquet = dump / "datasets/open-llm-leaderboard/contents/data/train-00000-of-00001.parquet"
     parquet.write_bytes(parquet.read_bytes()[: parquet.stat().st_size // 2])
     out = run_case(warehouse, dump, archive)
@@ -124,18 +131,18 @@ def test_quality_history_keeps_every_verdict(good):
 
 
 def test_duplicate_evaluations_in_a_snapshot(case):
-    warehouse, dump, archive, before = case
+    warehouse, dump, archive, before, published = case
     newest = sorted((archive / "v2").glob("*.csv"))[-1]
     lines = newest.read_text().splitlines()
     newest.write_text("\n".join([*lines, lines[1]]) + "\n")  # the first evaluation again
     out = run_case(warehouse, dump, archive)
-    assert_blocked(out, warehouse, before, "leaderboard_archive_results_expectations", "evaluation_unique")
+    assert_blocked(out, warehouse, before, published, "leaderboard_archive_results_expectations", "evaluation_unique")
     assert newest.name in out.stdout + out.stderr, "the failing snapshot is named"
 
 
 def test_row_level_failures_are_quarantined_and_the_rest_flows_on(case):
     """A private repo in the listing and a score out of range: those rows go to quarantine, the run succeeds."""
-    warehouse, dump, archive, _ = case
+    warehouse, dump, archive, _, _ = case
     (private_id,) = rewrite_first_records(dump, lambda r: r.update(private=True))
     newest = sorted((archive / "v2").glob("*.csv"))[-1]
     import csv
@@ -195,14 +202,37 @@ def test_dbt_test_verdicts_join_the_history(good):
 def test_failing_dbt_test_blocks_the_models_downstream(case):
     """500 billion downloads passes the raw suite (non-negative) but not staging's range test: dbt
     skips everything downstream of stg_hub__models, the marts keep their last good version."""
-    warehouse, dump, archive, before = case
+    warehouse, dump, archive, before, published = case
     (model_id,) = rewrite_first_records(dump, lambda r: r.update(downloads=500_000_000_000))
     out = run_case(warehouse, dump, archive)
     assert out.returncode != 0
     text = out.stdout + out.stderr
     assert "stg_hub__models_downloads_30d_in_range" in text, "the failing dbt test is named"
     assert fingerprint(warehouse) == before, "previously built marts are unchanged"
+    assert published_state(warehouse) == published, "a failed build publishes nothing"
+    assert "published__marts" in text and "report__observatory_report" in text
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("""select severity, passed, failing_rows from quality.check_results
                               where check_name like 'stg_hub__models_downloads_30d_in_range%'
                               order by checked_at desc limit 1""").fetchone() == ("ERROR", False, 1)
+
+
+def test_a_raw_table_that_breaks_a_dbt_source_test_stops_the_build(case):
+    """dbt's tests of the sources are checks of the raw assets, run after the gate: a raw table that
+    breaks one (here a model recorded as removed twice, as a faulty migration could leave it) fails the
+    check on raw/hub_model_removals, and no dbt model is built or published."""
+    warehouse, dump, archive, before, published = case
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("""insert into raw.hub_model_removals (model_id, removal, detected_at, crawl_id)
+                       select 'ghost/removed-twice', 'deleted', now(), 'migration' from range(2)""")
+    out = run_case(warehouse, dump)
+    text = out.stdout + out.stderr
+    assert out.returncode != 0
+    assert "raw/hub_model_removals:source_unique_raw_hub_model_removals_model_id" in text
+    assert not BUILD_RAN.search(text), "no dbt model was built"
+    assert fingerprint(warehouse) == before and published_state(warehouse) == published
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("""select passed, failing_rows from quality.check_results
+                              where asset = 'raw/hub_model_removals'
+                                and check_name = 'source_unique_raw_hub_model_removals_model_id'
+                              order by checked_at desc limit 1""").fetchone() == (False, 1)

@@ -15,14 +15,14 @@ pytestmark = pytest.mark.integration
 
 
 def test_an_id_served_twice_with_different_content_is_rejected_with_both_versions(case):
-    warehouse, dump, archive, before = case
+    warehouse, dump, archive, before, published = case
     path = dump / "models.jsonl"
     lines = path.read_text().splitlines()
     record = json.loads(lines[0])
     twin = {**record, "downloads": 123456789, "tags": [*record.get("tags", []), "license:other-one"]}
     path.write_text("\n".join([*lines, json.dumps(twin)]) + "\n")  # the listing serves the id twice
     out = run_case(warehouse, dump)
-    assert_blocked(out, warehouse, before, "hub_models_expectations", "duplicate_ids_agree")
+    assert_blocked(out, warehouse, before, published, "hub_models_expectations", "duplicate_ids_agree")
     text = out.stdout + out.stderr
     assert record["id"] in text and "123456789" in text, "the message shows both versions"
     with duckdb.connect(str(warehouse), read_only=True) as con:
@@ -31,15 +31,15 @@ def test_an_id_served_twice_with_different_content_is_rejected_with_both_version
 
 
 def test_a_second_export_of_the_same_date_cannot_double_a_snapshot(case):
-    warehouse, dump, archive, before = case
+    warehouse, dump, archive, before, published = case
     newest = sorted((archive / "v2").glob("*.csv"))[-1]
     shutil.copy(newest, newest.with_name(newest.stem + " (copy).csv"))
     out = run_case(warehouse, dump, archive)
-    assert_blocked(out, warehouse, before, "leaderboard_archive_results_expectations", "evaluation_unique")
+    assert_blocked(out, warehouse, before, published, "leaderboard_archive_results_expectations", "evaluation_unique")
 
 
 def test_scores_written_as_text_reject_the_file_and_keep_the_last_good_snapshot(case):
-    warehouse, dump, archive, before = case
+    warehouse, dump, archive, before, published = case
     newest = sorted((archive / "v2").glob("*.csv"))[-1]
     with duckdb.connect(str(warehouse), read_only=True) as con:
         snapshot_before = con.execute("select count(*), sum(hash(original_record)) from raw.leaderboard_archive_results "
@@ -52,7 +52,7 @@ def test_scores_written_as_text_reject_the_file_and_keep_the_last_good_snapshot(
         cells[col] = f"{cells[col]} points"
     newest.write_text("\n".join([lines[0], *(",".join(c) for c in rows)]) + "\n")
     out = run_case(warehouse, dump, archive)
-    assert_blocked(out, warehouse, before, "leaderboard_archive_results_expectations", "average_is_number")
+    assert_blocked(out, warehouse, before, published, "leaderboard_archive_results_expectations", "average_is_number")
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("select count(*), sum(hash(original_record)) from raw.leaderboard_archive_results "
                            "where source_name = ?", [newest.name]).fetchone() == snapshot_before, \

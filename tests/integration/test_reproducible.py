@@ -10,7 +10,7 @@ pytestmark = pytest.mark.integration
 
 
 def test_a_rebuild_on_unchanged_input_changes_no_bit_of_any_mart(case):
-    warehouse, _, _, _ = case
+    warehouse, _, _, _, _ = case
     before = mart_fingerprint(warehouse, exact=True)  # as the demo built them
     # re-land one export exactly as it was, then rebuild every model
     out = run_cli("backfill-leaderboard", str(warehouse.parent / "one_good_export"), "--warehouse", str(warehouse))

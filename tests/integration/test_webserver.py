@@ -108,6 +108,8 @@ def test_checks_schedules_and_sensors_are_served(webserver):
     checks = {"/".join(n["assetKey"]["path"]): {c["name"]: c["blocking"] for c in n["assetChecksOrError"]["checks"]}
               for n in webserver["assetNodes"] if n.get("assetChecksOrError")}
     assert checks["raw/hub_models"]["hub_models_expectations"] is True
+    assert checks["raw/hub_models"]["source_unique_raw_hub_models_model_id"] is True, "dbt's source tests"
+    assert checks["raw/hub_model_removals"]["source_unique_raw_hub_model_removals_model_id"] is True
     assert checks["raw/leaderboard_archive_results"]["leaderboard_archive_results_expectations"] is True
     assert any(name.startswith("unique") for name in checks["marts/mart_ecosystem_summary"]), "dbt tests"
     windows = {"/".join(n["assetKey"]["path"]): (n["internalFreshnessPolicy"] or {}).get("failWindowSeconds")

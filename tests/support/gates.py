@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import subprocess
 from pathlib import Path
 
 import duckdb
+
+from ingestion.settings import published_dir
 
 from tests.conftest import mart_fingerprint as fingerprint
 from tests.conftest import run_cli
@@ -16,7 +20,7 @@ def demo_may_fail(*args: str) -> subprocess.CompletedProcess:
     return run_cli("demo", *args)
 
 
-
+BUILD_RAN = re.compile(r"Running dbt command: `\S+ build")  # (the gate's `dbt test` of the sources may run)
 
 
 def failed_rules(warehouse: Path) -> set[tuple[str, str]]:
@@ -24,6 +28,12 @@ def failed_rules(warehouse: Path) -> set[tuple[str, str]]:
         run_id = con.execute("select arg_max(run_id, checked_at) from quality.check_results").fetchone()[0]
         return set(con.execute("select check_name, rule from quality.check_results "
                                "where not passed and severity = 'ERROR' and run_id = ?", [run_id]).fetchall())
+
+
+def published_state(warehouse: Path) -> tuple[list[str], str]:
+    """The published versions beside ``warehouse`` and the one `current` points at."""
+    root = published_dir(warehouse)
+    return sorted(p.name for p in root.iterdir()), os.readlink(root / "current")
 
 
 def rewrite_first_records(dump: Path, change, n: int = 1) -> list[str]:
@@ -46,14 +56,15 @@ def run_case(warehouse, dump, archive=None):
     return demo_may_fail("--hub-dump", str(dump), *archive_args, "--warehouse", str(warehouse))
 
 
-def assert_blocked(out, warehouse, before, check, rule):
+def assert_blocked(out, warehouse, before, published, check, rule):
     """The run failed at the right gate, nothing downstream ran, the batch was rejected (moved out of raw),
     and a later valid build (one good export backfilled, then every model) leaves every mart as it was."""
     assert out.returncode != 0, "the run must fail"
     assert check in out.stderr + out.stdout
     assert (check, rule) in failed_rules(warehouse)
-    assert "Finished dbt command" not in out.stderr + out.stdout, "downstream dbt models did not run"
+    assert not BUILD_RAN.search(out.stderr + out.stdout), "downstream dbt models did not run"
     assert fingerprint(warehouse) == before, "previously built marts are unchanged"
+    assert published_state(warehouse) == published, "a failed run publishes nothing"
     with duckdb.connect(str(warehouse), read_only=True) as con:
         rejected = con.execute("select (select count(*) from raw.hub_models_rejected) + "
                                "(select count(*) from raw.leaderboard_rejected)").fetchone()[0]

@@ -94,6 +94,25 @@ def test_dbt_tests_and_expectation_suites_are_checks_on_their_assets(dbt_manifes
               "raw/leaderboard_hub_results:leaderboard_hub_results_expectations",
               "raw/leaderboard_archive_results:leaderboard_archive_results_expectations"}
     assert suites <= set(result["blocking"]), "the raw assets' suites block what is downstream"
+    # dbt's tests of the sources (_raw__sources.yml) are checks of the raw assets, blocking as the suites are
+    sources = {"raw/hub_models:source_not_null_raw_hub_models_model_id",
+               "raw/hub_models:source_unique_raw_hub_models_model_id",
+               "raw/hub_model_removals:source_unique_raw_hub_model_removals_model_id"}
+    assert sources <= set(result["blocking"])
+
+
+def test_the_dbt_build_waits_for_the_gate_and_leaves_the_source_tests_to_it(dbt_manifest):
+    """The dbt step starts after the gate of raw/hub_models (which runs dbt's source tests), and its own
+    `dbt build` excludes the source tests, so each runs once, after the crawl it tests was accepted."""
+    from orchestration.dbt.assets import observatory_dbt_models
+    from orchestration.definitions import defs
+
+    graph = defs.resolve_job_def("refresh_everything").graph
+    inputs = next(deps for node, deps in graph.dependencies.items() if node.name == "observatory_dbt_models")
+    waits_for = {(d.node, d.output) for dep in inputs.values() for d in dep.get_node_dependencies()}
+    assert ("hub_models_expectations", "raw__hub_models_hub_models_expectations") in waits_for, waits_for
+    assert ("hub_models_expectations", "raw__hub_models_source_unique_raw_hub_models_model_id") in waits_for
+    assert observatory_dbt_models.op.tags.get("dagster_dbt/exclude") == "source:*"
 
 
 def test_enumerated_settings_are_validated_at_launch(dbt_manifest):
