@@ -56,6 +56,8 @@ def main(argv: list[str] | None = None) -> None:
     gen.add_argument("out", type=Path)
     gen.add_argument("--models", type=int, default=3000)
     gen.add_argument("--seed", type=int, default=42)
+    gen.add_argument("--advance-to", metavar="YYYY-MM-DD",
+                     help="instead, advance the dump in OUT/hub_dump by one day, to the end of this day")
 
     serve = sub.add_parser("serve-hub", help="serve a Hub dump directory on 127.0.0.1")
     serve.add_argument("dump", type=Path)
@@ -98,7 +100,8 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "generate":
         from ingestion.standin.synthetic import main as generate_main
 
-        generate_main([str(args.out), "--models", str(args.models), "--seed", str(args.seed)])
+        generate_main([str(args.out), "--models", str(args.models), "--seed", str(args.seed),
+                       *(["--advance-to", args.advance_to] if args.advance_to else [])])
     elif args.command == "serve-hub":
         from ingestion.standin.server import main as serve_main
 

@@ -82,7 +82,7 @@ def source_test_selection(asset_keys: Iterable[dg.AssetKey]) -> list[str]:
 def run_source_tests(context, dbt: DbtCliResource,
                      asset_keys: Iterable[dg.AssetKey]) -> tuple[list[dict], list[dg.AssetCheckResult]]:
     """Run the dbt tests of the sources of ``asset_keys``; returns their verdicts (rows of the quality history)
-    and one AssetCheckResult per test. A test dbt could not run at all fails with dbt's reason.
+    and one AssetCheckResult per test. A test dbt did not run (dbt failed first) fails and points at dbt's output.
 
     The caller holds the warehouse write lock and has no connection open: dbt opens the DuckDB file itself.
     """

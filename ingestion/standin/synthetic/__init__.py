@@ -9,6 +9,8 @@ It writes, in exactly the layouts of ../shared/data:
   and ``v2/open_llm_leaderboard_v2_<date>.csv`` in the early (emoji types,
   ``not_merged``) and late (``model_name``, ``evaluations_*``) v2 schemas.
 
+``advance_hub_dump`` (advance.py) moves a dump on by one day, for several snapshots of the Hub.
+
 The shape is realistic on purpose (tests and benchmarks depend on it): authors
 and downloads are heavy-tailed, lineage trees are several levels deep with all
 four relations and multi-parent merges, licences and fields are sometimes
@@ -19,14 +21,16 @@ the size scales to millions of models.
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 from ingestion.settings import LEADERBOARD_FILENAME, LEADERBOARD_REPO_ID
+from ingestion.standin.synthetic.advance import DayChanges, advance_hub_dump
 from ingestion.standin.synthetic.hub import DumpSummary, GeneratedModel, HubGenerator
 from ingestion.standin.synthetic.leaderboard import LeaderboardEvaluations
 
-__all__ = ["DumpSummary", "GeneratedModel", "HubGenerator", "LeaderboardEvaluations", "write_hub_dump",
-           "write_leaderboard_archive", "main"]
+__all__ = ["DayChanges", "DumpSummary", "GeneratedModel", "HubGenerator", "LeaderboardEvaluations",
+           "advance_hub_dump", "write_hub_dump", "write_leaderboard_archive", "main"]
 
 
 def write_hub_dump(out_dir: str | Path, n_models: int = 3000, seed: int = 42,
@@ -83,7 +87,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("out", type=Path, help="folder to write (hub_dump/ and leaderboard/ go inside)")
     parser.add_argument("--models", type=int, default=3000)
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--advance-to", type=date.fromisoformat, metavar="YYYY-MM-DD",
+                        help="instead of generating, advance the dump in OUT/hub_dump by one day, to the end of this "
+                             "day (downloads and likes move, some models rise, some are deleted, new ones appear)")
     args = parser.parse_args(argv)
+    if args.advance_to:
+        try:
+            changes = advance_hub_dump(args.out / "hub_dump", args.advance_to, args.seed)
+        except (FileNotFoundError, ValueError) as error:
+            raise SystemExit(f"error: {error}") from None
+        print(f"advanced {args.out / 'hub_dump'} to {args.advance_to}: {changes.n_models} models, "
+              f"{len(changes.added)} new, {len(changes.deleted)} deleted, {len(changes.rising)} rising fast, "
+              f"{len(changes.modified)} modified")
+        return
     summary = write_hub_dump(args.out / "hub_dump", args.models, args.seed)
     files = write_leaderboard_archive(args.out / "leaderboard", args.models, args.seed)
     print(f"wrote {summary.n_models} models by {summary.n_authors} authors to {args.out / 'hub_dump'}")
