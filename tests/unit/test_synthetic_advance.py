@@ -6,7 +6,7 @@ import hashlib
 import json
 import shutil
 import statistics
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -104,3 +104,12 @@ def test_the_command_advances_a_dump_and_says_what_changed(dump, tmp_path, capsy
     assert _records(tmp_path / "hub_dump") != _records(dump)
     with pytest.raises(SystemExit, match="no Hub dump to advance"):
         main([str(tmp_path / "elsewhere"), "--advance-to", DAY.isoformat()])
+
+
+def test_a_day_in_the_future_is_refused_and_the_dump_left_alone(dump, tmp_path):
+    copy = tmp_path / "hub_dump"
+    shutil.copytree(dump, copy)
+    before = (copy / "models.jsonl").read_bytes()
+    with pytest.raises(ValueError, match="in the future"):
+        advance_hub_dump(copy, date.today() + timedelta(days=3), seed=5)
+    assert (copy / "models.jsonl").read_bytes() == before

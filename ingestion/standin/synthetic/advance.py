@@ -84,6 +84,10 @@ def advance_hub_dump(dump: str | Path, day: date, seed: int = 42, *, rising_shar
                      added_share: float = 0.005) -> DayChanges:
     """Rewrite ``dump``/models.jsonl as the Hub would look at the end of ``day`` (see the module's docstring)."""
     path = Path(dump) / "models.jsonl"
+    today = datetime.now(timezone.utc).date()
+    if day > today:
+        raise ValueError(f"cannot advance to {day.isoformat()}: it is in the future (today is {today.isoformat()} "
+                         "UTC), and the Hub's checks reject dates after tomorrow; pick a day up to today")
     if not path.is_file():
         raise FileNotFoundError(f"no Hub dump to advance: {path} does not exist")
     rng = random.Random(f"{seed}:{day.isoformat()}")
