@@ -27,6 +27,8 @@ REPORT_ENV = "OBSERVATORY_REPORT"  # where the HTML report is written (default: 
 PUBLISHED_ENV = "OBSERVATORY_PUBLISHED"  # where the published marts go (default: beside the warehouse)
 PUBLISHED_KEEP_ENV = "OBSERVATORY_PUBLISHED_KEEP"  # how many published versions are kept
 DEFAULT_PUBLISHED_KEEP = 3
+HISTORY_DAILY_DAYS_ENV = "OBSERVATORY_HISTORY_DAILY_DAYS"  # adoption history: days kept daily, then weekly
+DEFAULT_HISTORY_DAILY_DAYS = 90
 DAGSTER_HOME_ENV = "DAGSTER_HOME"
 
 # Cadences of the automatic refreshes (cron, UTC) and how often the sensor asks the Hub for a new
@@ -82,6 +84,10 @@ def published_dir(warehouse: Path | None = None) -> Path:
 
 def published_versions_kept() -> int:
     return _int_env(PUBLISHED_KEEP_ENV, DEFAULT_PUBLISHED_KEEP, minimum=1, unit="versions")
+
+
+def history_daily_days() -> int:
+    return _int_env(HISTORY_DAILY_DAYS_ENV, DEFAULT_HISTORY_DAILY_DAYS, minimum=1, unit="days")
 
 
 def dagster_home(warehouse: Path | None = None) -> Path:

@@ -28,6 +28,7 @@ SCALAR_FIELDS = (
     HubField("downloads", "bigint", "$.downloads"),
     HubField("downloads_all_time", "bigint", "$.downloadsAllTime"),
     HubField("likes", "bigint", "$.likes"),
+    HubField("trending_score", "double", "$.trendingScore"),
     HubField("private", "boolean", "$.private"),
     HubField("gated", "varchar", "$.gated"),
     HubField("pipeline_tag", "varchar", "$.pipeline_tag"),

@@ -74,6 +74,27 @@ create table if not exists {RAW_SCHEMA}.hub_models_quarantine (
     reason varchar not null,
     quarantined_at timestamptz not null
 );
+-- the adoption history (ingestion/hub/history.py)
+create table if not exists {RAW_SCHEMA}.hub_model_keys (
+    model_key integer not null,         -- a model's number in the history: assigned on first sight, never reused
+    model_id varchar not null,
+    first_day date not null             -- the snapshot day that first saw it
+);
+create table if not exists {RAW_SCHEMA}.hub_model_snapshots (
+    snapshot_day date not null,         -- the day (Dagster partition) this row belongs to
+    model_key integer not null,         -- raw.hub_model_keys
+    listed boolean not null,            -- false: a full crawl of that day no longer saw the model
+    downloads integer,                  -- downloads of the last 30 days, as the Hub reports them
+    downloads_all_time bigint,
+    likes integer,
+    trending_score integer,
+    observed_at timestamptz not null    -- when the crawl that saw it started
+);
+create table if not exists {RAW_SCHEMA}.hub_snapshot_crawls (
+    snapshot_day date not null,
+    crawl_id varchar not null,          -- a crawl recorded under that day (each crawl under one day only)
+    recorded_at timestamptz not null
+);
 """
 
 # Columns added after a table was first created: applied to existing warehouses on connect.
