@@ -2,7 +2,8 @@
 
 The flow, and where each step is:
 
-    Hub API ─────────────> orchestration/hub/          raw/hub_models (ingestion/hub/ does the work)
+    Hub API ─────────────> orchestration/hub/          raw/hub_models (ingestion/hub/ does the work), and
+                                                       raw/hub_model_snapshots (the adoption history, a partition a day)
     leaderboard dataset ─> orchestration/leaderboard/  raw/leaderboard_hub_results (one partition per revision)
     archived exports ────> orchestration/leaderboard/  raw/leaderboard_archive_results (one per snapshot date)
                            orchestration/quality/      Great Expectations suites, verdict history, quarantine
@@ -22,6 +23,7 @@ from orchestration.dbt.assets import observatory_dbt_models
 from orchestration.dbt.project import ObservatoryDbtCli, dbt_executable, dbt_project
 from orchestration.hub import assets as hub_assets
 from orchestration.hub import checks as hub_checks
+from orchestration.hub import history as hub_history
 from orchestration.hub.schedules import hub_full_reconcile, hub_incremental_refresh, hub_refresh_job
 from orchestration.leaderboard import assets as leaderboard_assets
 from orchestration.leaderboard import checks as leaderboard_checks
@@ -41,7 +43,7 @@ from orchestration.published.assets import published_marts
 from orchestration.report.asset import observatory_report
 from orchestration.resources import HubResource, WarehouseResource
 
-raw_assets = dg.load_assets_from_modules([hub_assets, leaderboard_assets])
+raw_assets = dg.load_assets_from_modules([hub_assets, hub_history, leaderboard_assets])
 raw_checks = dg.load_asset_checks_from_modules([hub_checks, leaderboard_checks])
 
 # Written by the blocking checks on the raw assets (rows that failed a row-level rule); read by
@@ -61,7 +63,7 @@ refresh_everything = dg.define_asset_job(
     # the leaderboard_* jobs (and their sensors); this job reads what they landed
     selection=dg.AssetSelection.all() - ARCHIVE - DATASET,
     hooks={alert_on_permanent_failure},
-    description="Fetch from the Hub, then build every dbt model (over every landed leaderboard revision and "
+    description="Fetch from the Hub and record the day's snapshot (the run's partition), then build every dbt model (over every landed leaderboard revision and "
                 "snapshot) and run its tests, then publish the marts and write the report.",
 )
 

@@ -41,3 +41,10 @@ select *
 from {{ model }}
 where {{ column_name }} is distinct from true
 {% endtest %}
+
+{#- An HHI lies between 1/n_groups (equal shares) and 1; a row without downloads has none. -#}
+{% test hhi_at_least_one_over_n(model) %}
+select *
+from {{ model }}
+where hhi < 1.0 / n_groups - 1e-9 or hhi > 1 + 1e-9
+{% endtest %}

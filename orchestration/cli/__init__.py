@@ -1,7 +1,7 @@
 """The `observatory` command line.
 
-    observatory demo [--hub-dump DIR] [--leaderboard-archive DIR] [--warehouse PATH] [--verbose]
-    observatory generate OUT [--models N] [--seed S]
+    observatory demo [--hub-dump DIR] [--leaderboard-archive DIR] [--day YYYY-MM-DD] [--warehouse PATH] [--verbose]
+    observatory generate OUT [--models N] [--seed S] [--advance-to YYYY-MM-DD]
     observatory serve-hub DIR [--port P]
     observatory backfill-leaderboard FOLDER [--warehouse PATH] [--verbose]
     observatory manifest
@@ -50,6 +50,8 @@ def main(argv: list[str] | None = None) -> None:
     _warehouse_option(demo)
     demo.add_argument("--models", type=int, default=3000, help="size of the generated dump (default 3000)")
     demo.add_argument("--seed", type=int, default=42)
+    demo.add_argument("--day", metavar="YYYY-MM-DD",
+                      help="the day the crawl is recorded under in the adoption history (default: today, UTC)")
     _verbose_option(demo)
 
     gen = sub.add_parser("generate", help="write a synthetic Hub dump and leaderboard archive")
@@ -96,7 +98,7 @@ def main(argv: list[str] | None = None) -> None:
         from orchestration.cli.demo import run_demo
 
         run_demo(args.hub_dump, args.leaderboard_archive, warehouse, models=args.models, seed=args.seed,
-                 verbose=args.verbose)
+                 verbose=args.verbose, day=args.day)
     elif args.command == "generate":
         from ingestion.standin.synthetic import main as generate_main
 

@@ -4,6 +4,7 @@ and a folder of archived leaderboard exports landed one snapshot at a time."""
 from __future__ import annotations
 
 import time
+from datetime import date
 from pathlib import Path
 
 from ingestion import settings
@@ -17,10 +18,27 @@ def _archive_resources(folder: Path | None) -> dict:
     return {"leaderboard_archive": {"config": {"folder": str(folder) if folder else None}}}
 
 
+def history_day(day: str | None) -> str:
+    """The partition of the adoption history a run records its crawl under: ``day`` checked, or today."""
+    from orchestration.hub.history import HISTORY_START, today
+
+    if day is None:
+        return today()
+    try:
+        parsed = date.fromisoformat(day)
+    except ValueError:
+        raise SystemExit(f"error: --day {day!r} is not a date (YYYY-MM-DD)") from None
+    if not HISTORY_START <= parsed.isoformat() <= today():
+        raise SystemExit(f"error: --day {day}: the adoption history has days from {HISTORY_START} to today "
+                         f"({today()}, UTC)")
+    return parsed.isoformat()
+
+
 def run_demo(hub_dump: Path | None, leaderboard_archive: Path | None, warehouse: Path,
-             models: int = 3000, seed: int = 42, verbose: bool = False) -> dict[str, int]:
-    """Run every asset once against a local Hub stand-in serving ``hub_dump`` (generated when None).
-    Returns rows per mart. The full log goes to a file beside the warehouse unless ``verbose``."""
+             models: int = 3000, seed: int = 42, verbose: bool = False, day: str | None = None) -> dict[str, int]:
+    """Run every asset once against a local Hub stand-in serving ``hub_dump`` (generated when None), the
+    crawl recorded under ``day`` (YYYY-MM-DD, default today) in the adoption history. Returns rows per mart.
+    The full log goes to a file beside the warehouse unless ``verbose``."""
     from ingestion.standin import HubStandIn
     from ingestion.standin.synthetic import write_hub_dump, write_leaderboard_archive
 
@@ -39,6 +57,7 @@ def run_demo(hub_dump: Path | None, leaderboard_archive: Path | None, warehouse:
         leaderboard_archive = leaderboard_archive.expanduser().resolve()
         if not leaderboard_archive.is_dir():
             raise SystemExit(f"error: leaderboard archive folder {leaderboard_archive} does not exist")
+    day = history_day(day)
     prepare_manifest()
 
     from orchestration.definitions import defs
@@ -52,8 +71,9 @@ def run_demo(hub_dump: Path | None, leaderboard_archive: Path | None, warehouse:
         say(f"Hub stand-in serving {hub_dump} at {hub.endpoint}")
         resources = {"hub": {"config": {"endpoint": hub.endpoint}}, **_archive_resources(leaderboard_archive)}
         land_leaderboard_revision(defs, instance, hub.endpoint)
-        say("refresh_everything: crawl the Hub, check, build the dbt models, publish the marts, write the report")
-        result = run_job(defs, instance, "refresh_everything", resources=resources)
+        say(f"refresh_everything for {day}: crawl the Hub, check, record the day's snapshot, build the dbt models, "
+            "publish the marts, write the report")
+        result = run_job(defs, instance, "refresh_everything", resources=resources, partition_key=day)
     report_checks(result)
     if not result.success:
         failed = [e.step_key for e in result.all_events if e.is_step_failure]

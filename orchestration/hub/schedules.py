@@ -1,4 +1,7 @@
-"""The Hub's automatic refreshes: a daily incremental crawl and a weekly full reconcile, one job."""
+"""The Hub's automatic refreshes: a daily incremental crawl and a weekly full reconcile, one job, partitioned by
+the day its crawl is recorded under in the adoption history (the day the run was scheduled for, UTC)."""
+
+from datetime import datetime, timezone
 
 import dagster as dg
 
@@ -12,8 +15,9 @@ hub_refresh_job = dg.define_asset_job(
     "hub_refresh",
     hooks={alert_on_permanent_failure},
     selection=with_dbt_inputs(HUB_ASSETS.downstream()),
-    description="Fetch from the Hub (mode from the run config: incremental or full), then rebuild every "
-                "dbt model downstream (with the seeds and staging views they read), with every check.",
+    description="Fetch from the Hub (mode from the run config: incremental or full), record the day's snapshot "
+                "of adoption (the run's partition), then rebuild every dbt model downstream (with the seeds and "
+                "staging views they read), with every check.",
 )
 
 
@@ -23,7 +27,9 @@ def _hub_schedule(name: str, mode: str, cron: str, description: str) -> dg.Sched
     def _schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
         # the margin is read at tick time, so that a change applies without reloading the code location
         margin = settings.watermark_margin_minutes()
+        when = context.scheduled_execution_time or datetime.now(timezone.utc)
         return dg.RunRequest(
+            partition_key=when.astimezone(timezone.utc).date().isoformat(),
             run_config={"ops": {"hub_models": {"config": {"mode": mode, "watermark_margin_minutes": margin}}}},
             tags={"refresh": mode, "scheduled_for": context.scheduled_execution_time.isoformat()
                   if context.scheduled_execution_time else ""},

@@ -1,0 +1,93 @@
+-- How concentrated is adoption, and is it getting more so? One row per snapshot date x grouping (author,
+-- family): HHI and Gini of the groups' 30-day downloads, and the shares of the largest groups and models.
+-- Over every model listed that day (int_model_adoption_daily: a model not seen keeps its last value).
+with daily as (
+    select * from {{ ref('int_model_adoption_daily') }}
+),
+
+models as (
+    select model_id, author, coalesce(root_model_id, model_id) as root_model_id from {{ ref('int_models') }}
+),
+
+model_groups as (
+    select
+        d.snapshot_date,
+        d.model_id,
+        d.downloads_30d,
+        coalesce(m.author, split_part(d.model_id, '/', 1)) as author,
+        coalesce(m.root_model_id, d.model_id) as root_model_id
+    from daily as d
+    left join models as m using (model_id)
+),
+
+group_downloads as (
+    select snapshot_date, 'author' as grouping, author as group_id, sum(downloads_30d) as downloads
+    from model_groups
+    group by all
+    union all
+    select snapshot_date, 'family' as grouping, root_model_id as group_id, sum(downloads_30d) as downloads
+    from model_groups
+    group by all
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (partition by snapshot_date, grouping order by downloads desc, group_id) as rank_desc,
+        count(*) over (partition by snapshot_date, grouping) as n_groups,
+        sum(downloads) over (partition by snapshot_date, grouping) as total_downloads
+    from group_downloads
+),
+
+per_grouping as (
+    select
+        snapshot_date,
+        grouping,
+        any_value(n_groups) as n_groups,
+        any_value(total_downloads)::bigint as total_downloads,
+        sum(downloads::double * downloads) / nullif(any_value(total_downloads)::double ^ 2, 0) as hhi,
+        -- Gini over groups sorted ascending (rank n - rank_desc + 1), zeros included
+        sum((2 * (n_groups - rank_desc + 1) - n_groups - 1) * downloads::double)
+            / nullif(any_value(n_groups) * any_value(total_downloads)::double, 0) as gini,
+        sum(downloads) filter (where rank_desc <= 10) / nullif(any_value(total_downloads), 0) as top10_share,
+        sum(downloads) filter (where rank_desc <= 100) / nullif(any_value(total_downloads), 0) as top100_share,
+        -- Price's law: the top sqrt(n) groups
+        sum(downloads) filter (where rank_desc <= ceil(sqrt(n_groups)))
+            / nullif(any_value(total_downloads), 0) as price_sqrt_n_share
+    from ranked
+    group by snapshot_date, grouping
+),
+
+-- the top 0.01% of models (at least one) by downloads, each day
+model_ranks as (
+    select
+        snapshot_date,
+        downloads_30d,
+        row_number() over (partition by snapshot_date order by downloads_30d desc, model_id) as rank_desc,
+        count(*) over (partition by snapshot_date) as n_models
+    from model_groups
+),
+
+top_models as (
+    select
+        snapshot_date,
+        sum(downloads_30d) filter (where rank_desc <= greatest(1, ceil(n_models * 0.0001)))
+            / nullif(sum(downloads_30d), 0) as top_0_01pct_models_share
+    from model_ranks
+    group by snapshot_date
+)
+
+select
+    'hub' as population,
+    p.snapshot_date,
+    p.grouping,
+    p.n_groups,
+    p.total_downloads,
+    p.hhi,
+    p.gini,
+    p.top10_share,
+    p.top100_share,
+    p.price_sqrt_n_share,
+    t.top_0_01pct_models_share
+from per_grouping as p
+join top_models as t using (snapshot_date)
