@@ -31,4 +31,14 @@ MARTS = {
                                      "improvement_pct", "n_derivatives"], SCORED),
     "mart_improvement_timeline": (["base_model_id", "days_since_release", "best_score_to_date", "improvement_pct",
                                    "improvement_pct_per_log_derivatives"], SCORED),
+    # the Hub over time (population hub; on the real data, one snapshot)
+    "mart_download_concentration": (["snapshot_date", "grouping", "n_groups", "total_downloads", "hhi", "gini",
+                                     "top10_share", "top100_share", "price_sqrt_n_share",
+                                     "top_0_01pct_models_share"], {"hub"}),
+    "mart_family_adoption": (["snapshot_date", "root_model_id", "n_descendants", "n_finetunes", "n_quantizations",
+                              "n_adapters", "n_merges", "family_downloads", "root_downloads",
+                              "derivative_download_share", "family_likes"], {"hub"}),
+    "mart_adoption_trends": (["week_start", "model_id", "root_model_id", "downloads", "downloads_change", "likes",
+                              "likes_change", "growth_rank"], {"hub"}),
+    "mart_license_drift": (["month", "relation", "drift", "n_edges", "edge_share", "conflict_edges"], {"hub"}),
 }

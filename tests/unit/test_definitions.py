@@ -49,8 +49,8 @@ def test_definitions_load_fast_without_network(dbt_manifest):
 def test_graph_is_connected_from_raw_to_every_mart(dbt_manifest):
     nodes = _load()["nodes"]
     raw = {k for k, v in nodes.items() if v["group"] == "raw"}
-    assert raw == {"raw/hub_models", "raw/hub_model_removals", "raw/leaderboard_hub_results",
-                   "raw/leaderboard_archive_results"}
+    assert raw == {"raw/hub_models", "raw/hub_model_removals", "raw/hub_model_snapshots", "raw/hub_model_keys",
+                   "raw/leaderboard_hub_results", "raw/leaderboard_archive_results"}
     marts = {k for k, v in nodes.items() if v["group"] == "marts"}
     assert {"marts/mart_ecosystem_summary", "marts/mart_author_concentration",
             "marts/mart_license_distribution"} <= marts
