@@ -56,13 +56,14 @@ def main() -> None:
     import dagster as dg
 
     from orchestration.definitions import defs
+    from orchestration.hub.history import today
 
     hub = start_hub(changed_dump, int(endpoint.rsplit(":", 1)[1]))
     try:
         with tempfile.TemporaryDirectory() as home, dg.DagsterInstance.ephemeral(tempdir=home) as instance:
             began = time.perf_counter()
             result = defs.resolve_job_def("hub_refresh").execute_in_process(
-                instance=instance, raise_on_error=False,
+                instance=instance, raise_on_error=False, partition_key=today(),
                 run_config={"ops": {"hub_models": {"config": {"mode": "incremental"}}}})
             total = time.perf_counter() - began
             steps = {}

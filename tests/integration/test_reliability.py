@@ -20,9 +20,11 @@ RUN_JOB = r"""
 import json, sys
 import dagster as dg
 from orchestration.definitions import defs
+from orchestration.hub.history import today
 
 instance = dg.DagsterInstance.ephemeral()
-result = defs.resolve_job_def("hub_refresh").execute_in_process(instance=instance, raise_on_error=False)
+result = defs.resolve_job_def("hub_refresh").execute_in_process(instance=instance, raise_on_error=False,
+                                                                partition_key=today())
 logs = [e.user_message for e in instance.all_logs(result.run_id)]
 print(json.dumps({
     "success": result.success,

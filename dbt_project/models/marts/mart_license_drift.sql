@@ -1,5 +1,5 @@
 -- Do licences change along lineage, and how often does a derivative claim rights its base does not grant?
--- Every parent edge of int_model_parents is classified once, by the licences the Hub shows for the child
+-- Every parent edge of int_model_parents whose child the Hub still lists (not removed) is classified once, by the licences the Hub shows for the child
 -- and the parent (normalised as in mart_license_distribution: the license: tag, else the card's, lower-case;
 -- a parent the Hub does not list declares none):
 --   same (equal, or neither declares one), dropped (the child declares none), added (the parent declares
@@ -12,7 +12,7 @@ with edges as (
 ),
 
 models as (
-    select model_id, hub_license, release_date from {{ ref('int_models') }}
+    select model_id, hub_license, release_date, is_removed from {{ ref('int_models') }}
 ),
 
 permissions as (
@@ -24,7 +24,7 @@ permissions as (
 ),
 
 licensed as (
-    select model_id, m.release_date, m.hub_license, p.commercial_use, p.permitted_uses
+    select model_id, m.release_date, m.hub_license, m.is_removed, p.commercial_use, p.permitted_uses
     from models as m
     left join permissions as p on p.license = m.hub_license
 ),
@@ -56,6 +56,7 @@ classified as (
     left join licensed as child on child.model_id = e.model_id
     left join licensed as parent on parent.model_id = e.parent_model_id
     left join conflicts as c on c.model_id = e.model_id
+    where not coalesce(child.is_removed, false)
 ),
 
 counted as (
