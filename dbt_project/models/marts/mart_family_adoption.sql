@@ -10,6 +10,11 @@ models as (
     from {{ ref('int_models') }}
 ),
 
+-- descendants claiming commercial use their parent or an ancestor forbids (int_license_drift_edges)
+conflicting as (
+    select distinct model_id from {{ ref('int_license_drift_edges') }} where is_conflict
+),
+
 members as (
     select
         d.snapshot_date,
@@ -17,9 +22,11 @@ members as (
         d.model_id,
         m.relation_to_parent,
         d.downloads_30d,
-        d.likes
+        d.likes,
+        c.model_id is not null as is_license_conflict
     from daily as d
     left join models as m using (model_id)
+    left join conflicting as c using (model_id)
 ),
 
 families as (
@@ -35,7 +42,8 @@ families as (
                          and coalesce(relation_to_parent, 'unspecified') = 'unspecified') as n_unspecified,
         sum(downloads_30d)::bigint as family_downloads,
         coalesce(sum(downloads_30d) filter (where model_id = root_model_id), 0)::bigint as root_downloads,
-        sum(likes)::bigint as family_likes
+        sum(likes)::bigint as family_likes,
+        count(*) filter (where model_id <> root_model_id and is_license_conflict) as license_conflicts
     from members
     group by snapshot_date, root_model_id
 )
@@ -54,6 +62,7 @@ select
     root_downloads,
     (family_downloads - root_downloads) / nullif(family_downloads, 0) as derivative_download_share,
     family_likes,
+    license_conflicts,
     rank() over (partition by snapshot_date order by family_downloads desc) as family_rank
 from families
 where n_descendants > 0

@@ -1,0 +1,66 @@
+-- THE licence drift rule, one row per parent edge (child x parent). Every edge of int_model_parents whose
+-- child the Hub still lists (not removed) is classified once, by the licences the Hub shows for the child
+-- and the parent (normalised as in mart_license_distribution: the license: tag, else the card's, lower-case;
+-- a parent the Hub does not list declares none):
+--   same (equal, or neither declares one), dropped (the child declares none), added (the parent declares
+--   none), more_permissive / more_restrictive (the child's licence permits more / fewer of commercial,
+--   academic and personal use, by the license_permissions seed), changed (another licence, no clearer).
+-- A conflict: the child's licence permits commercial use while its parent's or any ancestor's forbids it.
+-- mart_license_drift counts the classes; mart_family_adoption counts each family's conflicts.
+with edges as (
+    select model_id, parent_model_id, relation from {{ ref('int_model_parents') }}
+),
+
+models as (
+    select model_id, hub_license, release_date, is_removed from {{ ref('int_models') }}
+),
+
+permissions as (
+    select
+        license,
+        commercial_use,
+        commercial_use::int + academic_use::int + personal_use::int as permitted_uses
+    from {{ ref('license_permissions') }}
+),
+
+licensed as (
+    select model_id, m.release_date, m.hub_license, m.is_removed, p.commercial_use, p.permitted_uses
+    from models as m
+    left join permissions as p on p.license = m.hub_license
+),
+
+-- children whose licence permits commercial use under an ancestor (parents included) that forbids it
+conflicts as (
+    select a.model_id
+    from {{ ref('int_model_ancestors') }} as a
+    join licensed as child on child.model_id = a.model_id
+    join licensed as ancestor on ancestor.model_id = a.ancestor_id
+    where child.commercial_use and not ancestor.commercial_use
+    group by a.model_id
+),
+
+classified as (
+    select
+        e.model_id,
+        e.parent_model_id,
+        e.relation,
+        date_trunc('month', child.release_date)::date as month,
+        child.hub_license,
+        parent.hub_license as parent_hub_license,
+        case
+            when child.hub_license is not distinct from parent.hub_license then 'same'
+            when child.hub_license is null then 'dropped'
+            when parent.hub_license is null then 'added'
+            when child.permitted_uses > parent.permitted_uses then 'more_permissive'
+            when child.permitted_uses < parent.permitted_uses then 'more_restrictive'
+            else 'changed'
+        end as drift,
+        c.model_id is not null as is_conflict
+    from edges as e
+    left join licensed as child on child.model_id = e.model_id
+    left join licensed as parent on parent.model_id = e.parent_model_id
+    left join conflicts as c on c.model_id = e.model_id
+    where not coalesce(child.is_removed, false)
+)
+
+select * from classified
