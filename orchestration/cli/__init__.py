@@ -1,6 +1,7 @@
 """The `observatory` command line.
 
-    observatory demo [--hub-dump DIR] [--leaderboard-archive DIR] [--day YYYY-MM-DD] [--warehouse PATH] [--verbose]
+    observatory demo [--hub-dump DIR] [--leaderboard-archive DIR] [--day YYYY-MM-DD] [--crawl MODE]
+                     [--warehouse PATH] [--verbose]
     observatory generate OUT [--models N] [--seed S] [--advance-to YYYY-MM-DD]
     observatory serve-hub DIR [--port P]
     observatory backfill-leaderboard FOLDER [--warehouse PATH] [--verbose]
@@ -52,6 +53,10 @@ def main(argv: list[str] | None = None) -> None:
     demo.add_argument("--seed", type=int, default=42)
     demo.add_argument("--day", metavar="YYYY-MM-DD",
                       help="the day the crawl is recorded under in the adoption history (default: today, UTC)")
+    demo.add_argument("--crawl", choices=["auto", "full", "incremental"], default="auto",
+                      help="auto (default): incremental once a complete crawl exists, else full; full sees every "
+                           "model's downloads and likes (they change without a commit, which is all an incremental "
+                           "crawl asks for)")
     _verbose_option(demo)
 
     gen = sub.add_parser("generate", help="write a synthetic Hub dump and leaderboard archive")
@@ -98,7 +103,7 @@ def main(argv: list[str] | None = None) -> None:
         from orchestration.cli.demo import run_demo
 
         run_demo(args.hub_dump, args.leaderboard_archive, warehouse, models=args.models, seed=args.seed,
-                 verbose=args.verbose, day=args.day)
+                 verbose=args.verbose, day=args.day, crawl=args.crawl)
     elif args.command == "generate":
         from ingestion.standin.synthetic import main as generate_main
 

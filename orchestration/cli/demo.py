@@ -35,9 +35,11 @@ def history_day(day: str | None) -> str:
 
 
 def run_demo(hub_dump: Path | None, leaderboard_archive: Path | None, warehouse: Path,
-             models: int = 3000, seed: int = 42, verbose: bool = False, day: str | None = None) -> dict[str, int]:
+             models: int = 3000, seed: int = 42, verbose: bool = False, day: str | None = None,
+             crawl: str = "auto") -> dict[str, int]:
     """Run every asset once against a local Hub stand-in serving ``hub_dump`` (generated when None), the
-    crawl recorded under ``day`` (YYYY-MM-DD, default today) in the adoption history. Returns rows per mart.
+    crawl (``crawl``: auto, full or incremental) recorded under ``day`` (YYYY-MM-DD, default today) in the
+    adoption history. Returns rows per mart.
     The full log goes to a file beside the warehouse unless ``verbose``."""
     from ingestion.standin import HubStandIn
     from ingestion.standin.synthetic import write_hub_dump, write_leaderboard_archive
@@ -73,7 +75,8 @@ def run_demo(hub_dump: Path | None, leaderboard_archive: Path | None, warehouse:
         land_leaderboard_revision(defs, instance, hub.endpoint)
         say(f"refresh_everything for {day}: crawl the Hub, check, record the day's snapshot, build the dbt models, "
             "publish the marts, write the report")
-        result = run_job(defs, instance, "refresh_everything", resources=resources, partition_key=day)
+        result = run_job(defs, instance, "refresh_everything", resources=resources, partition_key=day,
+                         ops={"hub_models": {"config": {"mode": crawl}}})
     report_checks(result)
     if not result.success:
         failed = [e.step_key for e in result.all_events if e.is_step_failure]

@@ -75,11 +75,11 @@ def _alive(pid: int) -> bool:
 
 
 def run_job(defs, instance, job_name: str, *, resources: dict | None = None, partition_key: str | None = None,
-            tags: dict | None = None, steps: bool = True):
+            tags: dict | None = None, steps: bool = True, ops: dict | None = None):
     """One run of a job in this process, with INFO logs and the given resource configuration. While another
     run holds the warehouse pool, it waits (before and during the run) and says who holds it. With the full
     log in a file, the console gets a line per step (``steps``)."""
-    run_config = {**LOG_INFO, **({"resources": resources} if resources else {})}
+    run_config = {**LOG_INFO, **({"resources": resources} if resources else {}), **({"ops": ops} if ops else {})}
     tags = {**(tags or {}), PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()}
     run_id = str(uuid.uuid4())
     wait_for_free_slot(instance, WAREHOUSE_POOL, say)

@@ -27,6 +27,12 @@ from orchestration.report.ecosystem import (
     model_types_section,
     summary_section,
 )
+from orchestration.report.over_time import (
+    concentration_section,
+    drift_section,
+    family_section,
+    trends_section,
+)
 from orchestration.report.performance import (
     downloads_section,
     improvement_section,
@@ -61,6 +67,11 @@ SECTIONS: list[tuple[str, Callable[[pd.DataFrame], Section]]] = [
     ("mart_params_for_performance", params_for_performance_section),
     ("mart_base_model_improvement", improvement_section),
     ("mart_improvement_timeline", improvement_timeline_section),
+    # the Hub over time
+    ("mart_download_concentration", concentration_section),
+    ("mart_family_adoption", family_section),
+    ("mart_adoption_trends", trends_section),
+    ("mart_license_drift", drift_section),
 ]
 MARTS = [mart for mart, _ in SECTIONS]
 

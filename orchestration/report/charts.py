@@ -15,7 +15,7 @@ from datetime import date
 from orchestration.report.formats import esc, fmt_int, fmt_number, fmt_pct_change, fmt_share, shorten
 
 __all__ = ["esc", "fmt_int", "fmt_number", "fmt_pct_change", "fmt_share", "shorten", "line_chart",
-           "stacked_area_chart", "bar_chart", "legend", "colour"]
+           "stacked_area_chart", "bar_chart", "stacked_bar_chart", "legend", "colour"]
 
 WIDTH, HEIGHT = 760, 320
 LEFT, RIGHT, TOP, BOTTOM = 70, 20, 14, 44
@@ -231,6 +231,30 @@ def bar_chart(rows: Sequence[tuple[str, float]], *, title: str, x_label: str, lo
                     f'<rect class="mark bar" x="{x0:.1f}" y="{y:.1f}" width="{max(x1 - x0, 1.0):.1f}" '
                     f'height="{bar}" fill="{fill}"><title>{esc(label)}: {esc(fmt(value))}</title></rect>'
                     f'<text class="value" x="{x1 + 4:.1f}" y="{y + bar * 0.72:.1f}">{esc(fmt(value))}</text>')
+    return _svg(title, body, height)
+
+
+def stacked_bar_chart(rows: Sequence[tuple[str, dict[str, float]]], layers: Sequence[str], *, title: str,
+                      x_label: str, label_width: int = 160) -> str:
+    """Horizontal bars of shares, one per (label, {layer: share}), the layers stacked in the given order."""
+    bar, gap = 18, 6
+    height = TOP + len(rows) * (bar + gap) + BOTTOM
+    axis = Axis([0.0, 1.0], label_width, WIDTH - RIGHT - 20, fmt=fmt_share, fixed=(0.0, 1.0))
+    body = [f'<line class="axis" x1="{label_width}" y1="{TOP}" x2="{label_width}" y2="{height - BOTTOM}"/>',
+            *_x_axis(axis, height - BOTTOM, x_label, left=label_width)]
+    for i, (label, shares) in enumerate(rows):
+        y, start = TOP + i * (bar + gap) + gap / 2, 0.0
+        body.append(f'<text class="tick bar-label" x="{label_width - 6}" y="{y + bar * 0.72:.1f}" '
+                    f'text-anchor="end">{esc(shorten(label, label_width // 7))}</text>')
+        for j, layer in enumerate(layers):
+            share = shares.get(layer) or 0.0
+            if share <= 0:
+                continue
+            x0, x1 = axis(start), axis(start + share)
+            body.append(f'<rect class="mark bar" x="{x0:.1f}" y="{y:.1f}" width="{max(x1 - x0, 1.0):.1f}" '
+                        f'height="{bar}" fill="{colour(j)}"><title>{esc(label)}, {esc(layer)}: '
+                        f'{esc(fmt_share(share))}</title></rect>')
+            start += share
     return _svg(title, body, height)
 
 

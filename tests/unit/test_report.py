@@ -91,6 +91,29 @@ def frames(model_id: str = "meta-llama/Llama-3.1-8B", license_id: str = "apache-
             "population": ["leaderboard_v2"] * 2, "base_model_id": [model_id] * 2, "days_since_release": [3, 40],
             "base_score": [20.0, 20.0], "best_score_to_date": [25.0, 30.0], "derivatives_to_date": [1, 4],
             "improvement_pct": [25.0, 50.0], "improvement_pct_per_log_derivatives": [36.0, 36.0]}),
+        # the Hub over time: two snapshot days, two weeks
+        "mart_download_concentration": pd.DataFrame({
+            "population": ["hub"] * 4, "snapshot_date": pd.to_datetime(["2024-03-03", "2024-03-03", "2024-03-04",
+                                                                        "2024-03-04"]),
+            "grouping": ["author", "family"] * 2, "n_groups": [4, 2, 4, 2], "total_downloads": [100, 100, 120, 120],
+            "hhi": [0.665, 0.905, 0.6, 0.9], "gini": [0.625, 0.45, 0.6, 0.44], "top10_share": [1.0] * 4,
+            "top100_share": [1.0] * 4, "price_sqrt_n_share": [0.95, 1.0, 0.9, 1.0],
+            "top_0_01pct_models_share": [0.6, 0.6, 0.5, 0.5]}),
+        "mart_family_adoption": pd.DataFrame({
+            "population": ["hub"], "snapshot_date": pd.to_datetime(["2024-03-04"]), "root_model_id": [model_id],
+            "n_descendants": [3], "n_finetunes": [2], "n_quantizations": [1], "n_adapters": [0], "n_merges": [0],
+            "n_unspecified": [0], "family_downloads": [95], "root_downloads": [60],
+            "derivative_download_share": [35 / 95], "family_likes": [4], "license_conflicts": [1], "family_rank": [1]}),
+        "mart_adoption_trends": pd.DataFrame({
+            "population": ["hub"] * 3, "week_start": pd.to_datetime(["2024-02-26", "2024-03-04", "2024-03-04"]),
+            "as_of_date": pd.to_datetime(["2024-03-03", "2024-03-04", "2024-03-04"]),
+            "model_id": [model_id, model_id, "new/one"], "root_model_id": [model_id, model_id, "new/one"],
+            "downloads": [60, 80, 5], "downloads_change": [None, 20, None], "downloads_all_time": [600, 610, 5],
+            "likes": [1, 2, 0], "likes_change": [None, 1, None], "growth_rank": [1, 1, 2]}),
+        "mart_license_drift": pd.DataFrame({
+            "population": ["hub"] * 3, "month": pd.to_datetime(["2024-01-01"] * 3),
+            "relation": ["finetune", "finetune", "quantized"], "drift": ["same", "more_permissive", "dropped"],
+            "n_edges": [3, 1, 2], "edge_share": [0.75, 0.25, 1.0], "conflict_edges": [0, 1, 0]}),
     }
 
 
