@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import time
 from datetime import date, timedelta
@@ -118,7 +117,8 @@ def main() -> None:
 
     with_s, with_rss, nodes = dbt_build(args.workdir, env)
     extra = with_s - without_s
-    print(f"\nadoption history of {n:,} models x {args.days} daily snapshots ({rows:,} rows) on {os.cpu_count()} cores:")
+    print(f"\nadoption history of {n:,} models x {args.days} daily snapshots ({rows:,} rows), "
+          f"{os.cpu_count()} cores:")
     print(f"  record_snapshot of one day (all models)  {snapshot_s:7.1f} s")
     print(f"  days 2..{args.days} written directly           {write_s:7.1f} s")
     print(f"  on disk, the history table's blocks      {stored / 1e6:7.1f} MB = {per_table:.2f} bytes per model per "
