@@ -111,9 +111,10 @@ def walk_first_parents(records: list[dict]):
     return walk
 
 
-def mart_fingerprint(warehouse: Path, exact: bool = False) -> dict:
-    """Row count and an order-independent hash of every mart. Floating-point columns are rounded to
-    8 decimals first, unless ``exact``: then every bit counts (the marts are meant to be reproducible)."""
+def mart_fingerprint(warehouse: Path, exact: bool = False, leave_out: tuple[str, ...] = ()) -> dict:
+    """Row count and an order-independent hash of every mart, without the columns named in ``leave_out``.
+    Floating-point columns are rounded to 8 decimals first, unless ``exact``: then every bit counts (the marts
+    are meant to be reproducible)."""
     import duckdb
 
     with duckdb.connect(str(warehouse), read_only=True) as con:
@@ -124,6 +125,7 @@ def mart_fingerprint(warehouse: Path, exact: bool = False) -> dict:
             columns = con.execute("select column_name, data_type from information_schema.columns "
                                   "where table_schema = 'marts' and table_name = ? order by ordinal_position",
                                   [table]).fetchall()
+            columns = [(c, t) for c, t in columns if c not in leave_out]
             cells = ", ".join(f'round("{c}", 8)' if t in ("DOUBLE", "FLOAT") and not exact else f'"{c}"'
                               for c, t in columns)
             prints[table] = con.execute(f"select count(*), sum(hash(({cells}))) from marts.{table}").fetchone()

@@ -1,47 +1,97 @@
 -- Which models and families are rising? One row per week x model listed that week: its 30-day downloads and
 -- likes at the week's last snapshot, their change since the previous week's, and the week's growth rank.
-with daily as (
-    select * from {{ ref('int_model_adoption_daily') }}
+-- Incremental: a run builds the weeks holding a day whose state changed since (int_model_adoption_daily's
+-- state_observed_at), reading the previous week's values from the mart itself.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='week_start',
+    on_schema_change='fail',
+    pre_hook="{% if is_incremental() %}delete from {{ this }} where week_start not in (select distinct date_trunc('week', snapshot_date)::date from {{ ref('int_model_adoption_daily') }}){% endif %}"
+) }}
+
+with days as (
+    select distinct snapshot_date, state_observed_at from {{ ref('int_model_adoption_daily') }}
 ),
 
-models as (
-    select model_id, coalesce(root_model_id, model_id) as root_model_id from {{ ref('int_models') }}
+weeks as (
+    -- state_observed_at only grows with the day: the week's latest is its last day's
+    select date_trunc('week', snapshot_date)::date as week_start, max(state_observed_at) as observed_through
+    from days
+    group by 1
+),
+
+todo as (
+    select w.week_start
+    from weeks as w
+    {% if is_incremental() %}
+    left join (select week_start, max(observed_through) as observed_through from {{ this }} group by 1) as m
+        using (week_start)
+    where m.observed_through is distinct from w.observed_through
+    {% endif %}
 ),
 
 weekly as (
     select
-        date_trunc('week', snapshot_date)::date as week_start,
-        model_id,
-        max(snapshot_date) as as_of_date,
-        arg_max(downloads_30d, snapshot_date) as downloads,
-        arg_max(downloads_all_time, snapshot_date) as downloads_all_time,
-        arg_max(likes, snapshot_date) as likes
-    from daily
+        date_trunc('week', d.snapshot_date)::date as week_start,
+        k.model_id,
+        k.root_model_id,
+        max(d.snapshot_date) as as_of_date,
+        arg_max(d.downloads_30d, d.snapshot_date) as downloads,
+        arg_max(d.downloads_all_time, d.snapshot_date) as downloads_all_time,
+        arg_max(d.likes, d.snapshot_date) as likes,
+        arg_max(d.state_observed_at, d.snapshot_date) as observed_through
+    from {{ ref('int_model_adoption_daily') }} as d
+    join {{ ref('int_model_adoption_keys') }} as k using (model_key)
+    where d.snapshot_date >= (select min(week_start) from todo)
+      and date_trunc('week', d.snapshot_date)::date in (select week_start from todo)
     group by all
+),
+
+-- the weeks before those rebuilt, for the changes: as the mart holds them
+earlier as (
+    {% if is_incremental() %}
+    select week_start, model_id, downloads, likes
+    from {{ this }}
+    where week_start = (select max(week_start) from {{ this }} where week_start < (select min(week_start) from todo))
+    {% else %}
+    select null::date as week_start, null::varchar as model_id, null::integer as downloads, null::integer as likes
+    where false
+    {% endif %}
 ),
 
 changes as (
     select
         *,
-        downloads - lag(downloads) over (partition by model_id order by week_start) as downloads_change,
-        likes - lag(likes) over (partition by model_id order by week_start) as likes_change
-    from weekly
+        -- against the week before only: a model not listed then has no change
+        case when lag(week_start) over by_model = week_start - 7
+             then downloads - lag(downloads) over by_model end as downloads_change,
+        case when lag(week_start) over by_model = week_start - 7
+             then likes - lag(likes) over by_model end as likes_change
+    from (
+        select week_start, model_id, downloads, likes, true as is_built from weekly
+        union all
+        select week_start, model_id, downloads, likes, false from earlier
+    )
+    window by_model as (partition by model_id order by week_start)
 )
 
 select
     'hub' as population,
-    c.week_start,
-    c.as_of_date,
-    c.model_id,
-    coalesce(m.root_model_id, c.model_id) as root_model_id,
-    c.downloads,
+    w.week_start,
+    w.as_of_date,
+    w.model_id,
+    w.root_model_id,
+    w.downloads,
     c.downloads_change,
-    c.downloads_all_time,
-    c.likes,
+    w.downloads_all_time,
+    w.likes,
     c.likes_change,
-    -- 1 = the largest rise in 30-day downloads that week; a model's first week has no change and ranks last
+    -- 1 = the largest rise in 30-day downloads that week; a model without a change ranks after the others
     row_number() over (
-        partition by c.week_start order by c.downloads_change desc nulls last, c.downloads desc, c.model_id
-    ) as growth_rank
-from changes as c
-left join models as m using (model_id)
+        partition by w.week_start order by c.downloads_change desc nulls last, w.downloads desc, w.model_id
+    ) as growth_rank,
+    w.observed_through
+from weekly as w
+join changes as c using (week_start, model_id)
+where c.is_built

@@ -1,23 +1,39 @@
 -- How concentrated is adoption, and is it getting more so? One row per snapshot date x grouping (author,
 -- family): HHI and Gini of the groups' 30-day downloads, and the shares of the largest groups and models.
 -- Over every model listed that day (int_model_adoption_daily: a model not seen keeps its last value).
-with daily as (
-    select * from {{ ref('int_model_adoption_daily') }}
+-- Incremental: a run builds the days whose state changed since (adoption_days_to_build).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='snapshot_date',
+    on_schema_change='fail',
+    pre_hook="{{ drop_days_gone_from('snapshot_date') }}"
+) }}
+
+with todo as (
+    {{ adoption_days_to_build(ref('int_model_adoption_daily')) }}
 ),
 
-models as (
-    select model_id, author, coalesce(root_model_id, model_id) as root_model_id from {{ ref('int_models') }}
+daily as (
+    select d.*
+    from {{ ref('int_model_adoption_daily') }} as d
+    where d.snapshot_date >= (select min(snapshot_date) from todo)
+      and d.snapshot_date in (select snapshot_date from todo)
+),
+
+model_keys as (
+    select * from {{ ref('int_model_adoption_keys') }}
 ),
 
 model_groups as (
     select
         d.snapshot_date,
-        d.model_id,
+        k.model_id,
         d.downloads_30d,
-        coalesce(m.author, split_part(d.model_id, '/', 1)) as author,
-        coalesce(m.root_model_id, d.model_id) as root_model_id
+        k.author,
+        k.root_model_id
     from daily as d
-    left join models as m using (model_id)
+    join model_keys as k using (model_key)
 ),
 
 group_downloads as (
@@ -88,6 +104,8 @@ select
     p.top10_share,
     p.top100_share,
     p.price_sqrt_n_share,
-    t.top_0_01pct_models_share
+    t.top_0_01pct_models_share,
+    todo.state_observed_at as observed_through
 from per_grouping as p
 join top_models as t using (snapshot_date)
+join todo using (snapshot_date)

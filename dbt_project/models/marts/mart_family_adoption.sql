@@ -1,32 +1,38 @@
 -- Which families are used most, and how much of a family's use goes to derivatives rather than the base?
 -- A family is a root model with all its descendants (first-declared parents, int_model_lineage). One row
--- per snapshot date x root model with at least one descendant listed that day.
-with daily as (
-    select * from {{ ref('int_model_adoption_daily') }}
+-- per snapshot date x root model with at least one descendant listed that day. Incremental: a run builds the
+-- days whose state changed since (adoption_days_to_build).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='snapshot_date',
+    on_schema_change='fail',
+    pre_hook="{{ drop_days_gone_from('snapshot_date') }}"
+) }}
+
+with todo as (
+    {{ adoption_days_to_build(ref('int_model_adoption_daily')) }}
 ),
 
-models as (
-    select model_id, coalesce(root_model_id, model_id) as root_model_id, relation_to_parent
-    from {{ ref('int_models') }}
+daily as (
+    select d.*
+    from {{ ref('int_model_adoption_daily') }} as d
+    where d.snapshot_date >= (select min(snapshot_date) from todo)
+      and d.snapshot_date in (select snapshot_date from todo)
 ),
 
--- descendants claiming commercial use their parent or an ancestor forbids (int_license_drift_edges)
-conflicting as (
-    select distinct model_id from {{ ref('int_license_drift_edges') }} where is_conflict
-),
-
+-- relation to the first parent, and whether the licence claims rights an ancestor forbids
 members as (
     select
         d.snapshot_date,
-        coalesce(m.root_model_id, d.model_id) as root_model_id,
-        d.model_id,
-        m.relation_to_parent,
+        k.root_model_id,
+        k.model_id,
+        k.relation_to_parent,
         d.downloads_30d,
         d.likes,
-        c.model_id is not null as is_license_conflict
+        k.is_license_conflict
     from daily as d
-    left join models as m using (model_id)
-    left join conflicting as c using (model_id)
+    join {{ ref('int_model_adoption_keys') }} as k using (model_key)
 ),
 
 families as (
@@ -63,6 +69,8 @@ select
     (family_downloads - root_downloads) / nullif(family_downloads, 0) as derivative_download_share,
     family_likes,
     license_conflicts,
-    rank() over (partition by snapshot_date order by family_downloads desc) as family_rank
+    rank() over (partition by snapshot_date order by family_downloads desc) as family_rank,
+    todo.state_observed_at as observed_through
 from families
+join todo using (snapshot_date)
 where n_descendants > 0
