@@ -90,7 +90,7 @@ def test_the_asset_graph_is_served_from_raw_to_every_mart(webserver):
     nodes = {"/".join(n["assetKey"]["path"]): n for n in webserver["assetNodes"]}
     parents = {k: {"/".join(d["path"]) for d in n["dependencyKeys"]} for k, n in nodes.items()}
     marts = {k for k, n in nodes.items() if n["groupName"] == "marts"}
-    assert len(marts) == 13
+    assert len(marts) == 17
 
     def reaches(key, target, seen=frozenset()):
         return target in parents[key] or any(reaches(p, target, seen | {key}) for p in parents[key] - seen)

@@ -1,6 +1,8 @@
 -- What the adoption marts group a model by, per model of the history (model_key): its repo id, author
 -- (namespace), family root (int_model_lineage, through int_models), relation to its first parent, and
 -- whether its licence claims commercial use its parent or an ancestor forbids (int_license_drift_edges).
+-- author_key and root_key number the authors and roots, so that the marts group the history's hundreds of
+-- millions of rows by integers and look the names up afterwards.
 -- The lineage as known at build time: a past day of an incremental mart keeps the lineage known when that
 -- day was built (`dbt build --full-refresh` recomputes every day with today's).
 with model_keys as (
@@ -13,15 +15,24 @@ models as (
 
 conflicting as (
     select distinct model_id from {{ ref('int_license_drift_edges') }} where is_conflict
+),
+
+keyed as (
+    select
+        k.model_key,
+        k.model_id,
+        coalesce(m.author, split_part(k.model_id, '/', 1)) as author,
+        coalesce(m.root_model_id, k.model_id) as root_model_id,
+        m.relation_to_parent,
+        c.model_id is not null as is_license_conflict
+    from model_keys as k
+    left join models as m using (model_id)
+    left join conflicting as c using (model_id)
 )
 
 select
-    k.model_key,
-    k.model_id,
-    coalesce(m.author, split_part(k.model_id, '/', 1)) as author,
-    coalesce(m.root_model_id, k.model_id) as root_model_id,
-    m.relation_to_parent,
-    c.model_id is not null as is_license_conflict
-from model_keys as k
-left join models as m using (model_id)
-left join conflicting as c using (model_id)
+    *,
+    dense_rank() over (order by author) as author_key,
+    dense_rank() over (order by root_model_id) as root_key,
+    model_id = root_model_id as is_root
+from keyed

@@ -1,5 +1,5 @@
--- Which models and families are rising? One row per week x model listed that week: its 30-day downloads and
--- likes at the week's last snapshot, their change since the previous week's, and the week's growth rank.
+-- Which models and families are rising? One row per week x model listed at the week's last snapshot: its
+-- 30-day downloads and likes that day, their change since the week before, and the week's growth rank.
 -- Incremental: a run builds the weeks holding a day whose state changed since (int_model_adoption_daily's
 -- state_observed_at), reading the previous week's values from the mart itself.
 {{ config(
@@ -14,15 +14,18 @@ with days as (
     select distinct snapshot_date, state_observed_at from {{ ref('int_model_adoption_daily') }}
 ),
 
+-- each week's last snapshot day; state_observed_at only grows with the day, so the week's is its last day's
 weeks as (
-    -- state_observed_at only grows with the day: the week's latest is its last day's
-    select date_trunc('week', snapshot_date)::date as week_start, max(state_observed_at) as observed_through
+    select
+        date_trunc('week', snapshot_date)::date as week_start,
+        max(snapshot_date) as as_of_date,
+        max(state_observed_at) as observed_through
     from days
     group by 1
 ),
 
 todo as (
-    select w.week_start
+    select w.*
     from weeks as w
     {% if is_incremental() %}
     left join (select week_start, max(observed_through) as observed_through from {{ this }} group by 1) as m
@@ -31,31 +34,30 @@ todo as (
     {% endif %}
 ),
 
+-- the models listed on the week's last snapshot day, as they were then (by key: the ids come last)
 weekly as (
     select
-        date_trunc('week', d.snapshot_date)::date as week_start,
-        k.model_id,
-        k.root_model_id,
-        max(d.snapshot_date) as as_of_date,
-        arg_max(d.downloads_30d, d.snapshot_date) as downloads,
-        arg_max(d.downloads_all_time, d.snapshot_date) as downloads_all_time,
-        arg_max(d.likes, d.snapshot_date) as likes,
-        arg_max(d.state_observed_at, d.snapshot_date) as observed_through
+        t.week_start,
+        d.model_key,
+        t.as_of_date,
+        d.downloads_30d as downloads,
+        d.downloads_all_time,
+        d.likes,
+        t.observed_through
     from {{ ref('int_model_adoption_daily') }} as d
-    join {{ ref('int_model_adoption_keys') }} as k using (model_key)
-    where d.snapshot_date >= (select min(week_start) from todo)
-      and date_trunc('week', d.snapshot_date)::date in (select week_start from todo)
-    group by all
+    join todo as t on t.as_of_date = d.snapshot_date
+    where d.snapshot_date >= (select min(as_of_date) from todo)
 ),
 
 -- the weeks before those rebuilt, for the changes: as the mart holds them
 earlier as (
     {% if is_incremental() %}
-    select week_start, model_id, downloads, likes
-    from {{ this }}
-    where week_start = (select max(week_start) from {{ this }} where week_start < (select min(week_start) from todo))
+    select e.week_start, k.model_key, e.downloads, e.likes
+    from {{ this }} as e
+    join {{ ref('int_model_adoption_keys') }} as k using (model_id)
+    where e.week_start = (select max(week_start) from {{ this }} where week_start < (select min(week_start) from todo))
     {% else %}
-    select null::date as week_start, null::varchar as model_id, null::integer as downloads, null::integer as likes
+    select null::date as week_start, null::integer as model_key, null::integer as downloads, null::integer as likes
     where false
     {% endif %}
 ),
@@ -69,19 +71,19 @@ changes as (
         case when lag(week_start) over by_model = week_start - 7
              then likes - lag(likes) over by_model end as likes_change
     from (
-        select week_start, model_id, downloads, likes, true as is_built from weekly
+        select week_start, model_key, downloads, likes, true as is_built from weekly
         union all
-        select week_start, model_id, downloads, likes, false from earlier
+        select week_start, model_key, downloads, likes, false from earlier
     )
-    window by_model as (partition by model_id order by week_start)
+    window by_model as (partition by model_key order by week_start)
 )
 
 select
     'hub' as population,
     w.week_start,
     w.as_of_date,
-    w.model_id,
-    w.root_model_id,
+    k.model_id,
+    k.root_model_id,
     w.downloads,
     c.downloads_change,
     w.downloads_all_time,
@@ -89,9 +91,10 @@ select
     c.likes_change,
     -- 1 = the largest rise in 30-day downloads that week; a model without a change ranks after the others
     row_number() over (
-        partition by w.week_start order by c.downloads_change desc nulls last, w.downloads desc, w.model_id
+        partition by w.week_start order by c.downloads_change desc nulls last, w.downloads desc, k.model_id
     ) as growth_rank,
     w.observed_through
 from weekly as w
-join changes as c using (week_start, model_id)
+join changes as c using (week_start, model_key)
+join {{ ref('int_model_adoption_keys') }} as k using (model_key)
 where c.is_built

@@ -25,31 +25,28 @@ model_keys as (
     select * from {{ ref('int_model_adoption_keys') }}
 ),
 
+-- integers only: the groups are numbered (int_model_adoption_keys)
 model_groups as (
-    select
-        d.snapshot_date,
-        k.model_id,
-        d.downloads_30d,
-        k.author,
-        k.root_model_id
+    select d.snapshot_date, d.downloads_30d, k.author_key, k.root_key
     from daily as d
     join model_keys as k using (model_key)
 ),
 
 group_downloads as (
-    select snapshot_date, 'author' as grouping, author as group_id, sum(downloads_30d) as downloads
+    select snapshot_date, 'author' as grouping, author_key as group_key, sum(downloads_30d) as downloads
     from model_groups
     group by all
     union all
-    select snapshot_date, 'family' as grouping, root_model_id as group_id, sum(downloads_30d) as downloads
+    select snapshot_date, 'family' as grouping, root_key as group_key, sum(downloads_30d) as downloads
     from model_groups
     group by all
 ),
 
+-- ties in downloads may take either rank: every measure below is the same whichever they take
 ranked as (
     select
         *,
-        row_number() over (partition by snapshot_date, grouping order by downloads desc, group_id) as rank_desc,
+        row_number() over (partition by snapshot_date, grouping order by downloads desc) as rank_desc,
         count(*) over (partition by snapshot_date, grouping) as n_groups,
         sum(downloads) over (partition by snapshot_date, grouping) as total_downloads
     from group_downloads
@@ -74,22 +71,14 @@ per_grouping as (
     group by snapshot_date, grouping
 ),
 
--- the top 0.01% of models (at least one) by downloads, each day
-model_ranks as (
-    select
-        snapshot_date,
-        downloads_30d,
-        row_number() over (partition by snapshot_date order by downloads_30d desc, model_id) as rank_desc,
-        count(*) over (partition by snapshot_date) as n_models
-    from model_groups
-),
-
+-- the top 0.01% of models (at least one) by downloads, each day: the day's 10,000 largest values (a top-k
+-- aggregate, no sort of every model), of which the first k (exact up to 100 million models)
 top_models as (
     select
         snapshot_date,
-        sum(downloads_30d) filter (where rank_desc <= greatest(1, ceil(n_models * 0.0001)))
+        list_sum(list_slice(max(downloads_30d, 10000), 1, greatest(1, ceil(count(*) * 0.0001))::bigint))
             / nullif(sum(downloads_30d), 0) as top_0_01pct_models_share
-    from model_ranks
+    from model_groups
     group by snapshot_date
 )
 

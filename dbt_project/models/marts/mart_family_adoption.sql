@@ -25,8 +25,8 @@ daily as (
 members as (
     select
         d.snapshot_date,
-        k.root_model_id,
-        k.model_id,
+        k.root_key,
+        k.is_root,
         k.relation_to_parent,
         d.downloads_30d,
         d.likes,
@@ -35,23 +35,27 @@ members as (
     join {{ ref('int_model_adoption_keys') }} as k using (model_key)
 ),
 
+roots as (
+    select distinct root_key, root_model_id from {{ ref('int_model_adoption_keys') }}
+),
+
 families as (
     select
         snapshot_date,
-        root_model_id,
-        count(*) filter (where model_id <> root_model_id) as n_descendants,
-        count(*) filter (where model_id <> root_model_id and relation_to_parent = 'finetune') as n_finetunes,
-        count(*) filter (where model_id <> root_model_id and relation_to_parent = 'quantized') as n_quantizations,
-        count(*) filter (where model_id <> root_model_id and relation_to_parent = 'adapter') as n_adapters,
-        count(*) filter (where model_id <> root_model_id and relation_to_parent = 'merge') as n_merges,
-        count(*) filter (where model_id <> root_model_id
+        root_key,
+        count(*) filter (where not is_root) as n_descendants,
+        count(*) filter (where not is_root and relation_to_parent = 'finetune') as n_finetunes,
+        count(*) filter (where not is_root and relation_to_parent = 'quantized') as n_quantizations,
+        count(*) filter (where not is_root and relation_to_parent = 'adapter') as n_adapters,
+        count(*) filter (where not is_root and relation_to_parent = 'merge') as n_merges,
+        count(*) filter (where not is_root
                          and coalesce(relation_to_parent, 'unspecified') = 'unspecified') as n_unspecified,
         sum(downloads_30d)::bigint as family_downloads,
-        coalesce(sum(downloads_30d) filter (where model_id = root_model_id), 0)::bigint as root_downloads,
+        coalesce(sum(downloads_30d) filter (where is_root), 0)::bigint as root_downloads,
         sum(likes)::bigint as family_likes,
-        count(*) filter (where model_id <> root_model_id and is_license_conflict) as license_conflicts
+        count(*) filter (where not is_root and is_license_conflict) as license_conflicts
     from members
-    group by snapshot_date, root_model_id
+    group by snapshot_date, root_key
 )
 
 select
@@ -72,5 +76,6 @@ select
     rank() over (partition by snapshot_date order by family_downloads desc) as family_rank,
     todo.state_observed_at as observed_through
 from families
+join roots using (root_key)
 join todo using (snapshot_date)
 where n_descendants > 0
