@@ -111,10 +111,15 @@ def walk_first_parents(records: list[dict]):
     return walk
 
 
-def mart_fingerprint(warehouse: Path, exact: bool = False, leave_out: tuple[str, ...] = ()) -> dict:
-    """Row count and an order-independent hash of every mart, without the columns named in ``leave_out``.
-    Floating-point columns are rounded to 8 decimals first, unless ``exact``: then every bit counts (the marts
-    are meant to be reproducible)."""
+# When the crawls ran, not what they saw: two warehouses built from the same data at different times differ
+# only there (the adoption marts' observed_through).
+CRAWL_TIMES = ("observed_through",)
+
+
+def mart_fingerprint(warehouse: Path, exact: bool = False, leave_out: tuple[str, ...] = CRAWL_TIMES) -> dict:
+    """Row count and an order-independent hash of every mart, without the columns named in ``leave_out`` (by
+    default the crawl times, see CRAWL_TIMES). Floating-point columns are rounded to 8 decimals first, unless
+    ``exact``: then every bit counts (the marts are meant to be reproducible)."""
     import duckdb
 
     with duckdb.connect(str(warehouse), read_only=True) as con:

@@ -50,6 +50,9 @@ def test_demo_prints_what_it_built(built):
     assert "make dev" in out.stdout
 
 
+ONE_SNAPSHOT_EMPTY = {("mart_adoption_trends", "downloads_change"), ("mart_adoption_trends", "likes_change")}
+
+
 def test_every_mart_has_rows_on_generated_data(built):
     warehouse, _, _ = built
     from tests.acceptance.test_real_data import MARTS
@@ -57,8 +60,10 @@ def test_every_mart_has_rows_on_generated_data(built):
     for mart, (columns, populations) in MARTS.items():
         pops = dict(query(warehouse, f"select population, count(*) from marts.{mart} group by 1"))
         assert set(pops) == populations, mart
-        filled = query(warehouse, "select " + ", ".join(f"count({c})" for c in columns) + f" from marts.{mart}")[0]
-        assert all(filled), f"{mart}: a required column is never filled: {dict(zip(columns, filled))}"
+        # a change needs a week before it: the demo's history has one day
+        needed = [c for c in columns if (mart, c) not in ONE_SNAPSHOT_EMPTY]
+        filled = query(warehouse, "select " + ", ".join(f"count({c})" for c in needed) + f" from marts.{mart}")[0]
+        assert all(filled), f"{mart}: a required column is never filled: {dict(zip(needed, filled))}"
 
 
 def test_generated_lineage_shows_in_base_model_popularity(built, small_dump):
