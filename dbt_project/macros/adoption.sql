@@ -12,6 +12,15 @@
     {% endif %}
 {% endmacro %}
 
+{#- The rows of int_model_adoption_daily on the days in ``todo`` (a CTE of adoption_days_to_build); the
+    range condition lets DuckDB skip the row groups of earlier days. -#}
+{% macro adoption_rows_to_build(todo) %}
+    select d.*
+    from {{ ref('int_model_adoption_daily') }} as d
+    where d.snapshot_date >= (select min(snapshot_date) from {{ todo }})
+      and d.snapshot_date in (select snapshot_date from {{ todo }})
+{% endmacro %}
+
 {#- Incremental adoption marts drop the days the adoption history no longer has (retention thinned them). -#}
 {% macro drop_days_gone_from(column) %}
 {% if is_incremental() %}delete from {{ this }} where {{ column }} not in (select distinct snapshot_date from {{ ref('int_model_adoption_daily') }}){% endif %}

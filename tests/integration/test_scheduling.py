@@ -17,6 +17,7 @@ import pytest
 from ingestion.settings import LEADERBOARD_FILENAME, LEADERBOARD_REPO_ID
 from ingestion.standin import HubStandIn
 from ingestion.standin.synthetic import write_hub_dump
+from tests.conftest import CRAWL_TIMES
 from tests.conftest import mart_fingerprint as fingerprint
 from tests.support.pipeline import Pipeline
 
@@ -37,8 +38,8 @@ def latest_crawl(warehouse: Path) -> dict:
 def day_rows(warehouse: Path, mart: str, column: str, day: datetime) -> list[tuple]:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         # without when the crawls ran: the rebuild's ran later
-        rows = con.execute(f"select * exclude (observed_through) from marts.{mart} where {column} = ? order by all",
-                           [day.date()]).fetchall()
+        rows = con.execute(f"select * exclude ({', '.join(CRAWL_TIMES)}) from marts.{mart} where {column} = ? "
+                           "order by all", [day.date()]).fetchall()
     assert rows, f"{mart} has no row for {day.date()}"
     return rows
 

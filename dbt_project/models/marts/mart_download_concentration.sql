@@ -15,10 +15,7 @@ with todo as (
 ),
 
 daily as (
-    select d.*
-    from {{ ref('int_model_adoption_daily') }} as d
-    where d.snapshot_date >= (select min(snapshot_date) from todo)
-      and d.snapshot_date in (select snapshot_date from todo)
+    {{ adoption_rows_to_build('todo') }}
 ),
 
 model_keys as (
