@@ -9,6 +9,7 @@ from dagster_dbt import DbtCliResource, dbt_assets
 from orchestration.dbt.project import (
     KEEP_INVOCATION_DIRS,
     dbt_project,
+    keep_parse,
     prune_invocation_dirs,
     translator,
 )
@@ -37,6 +38,7 @@ def observatory_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResourc
         # events are collected and described (row counts, schemas, previews) once dbt has finished.
         # dbt's own log streams to the step's output meanwhile.
         events = list(invocation.stream())
+        keep_parse(invocation.target_path)
         try:
             results = test_verdicts(invocation.get_artifact("run_results.json"),
                                     invocation.get_artifact("manifest.json"))

@@ -24,7 +24,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
-from orchestration.dbt.project import dbt_project, prune_invocation_dirs, translator
+from orchestration.dbt.project import dbt_project, keep_parse, prune_invocation_dirs, translator
 from orchestration.dbt.verdicts import test_verdicts
 
 SOURCE_TESTS_EXCLUDED = "source:*"  # what the main dbt build leaves to the raw assets' gates
@@ -96,6 +96,7 @@ def run_source_tests(context, dbt: DbtCliResource,
     invocation = dbt.cli(["test", "--select", selection], manifest=dbt_project.manifest_path,
                          dagster_dbt_translator=translator, target_path=target, raise_on_error=False)
     invocation.wait()
+    keep_parse(invocation.target_path)
     try:
         verdicts = test_verdicts(invocation.get_artifact("run_results.json"), _manifest())
     except FileNotFoundError:
