@@ -19,51 +19,36 @@ from tests.support.gates import (
 pytestmark = pytest.mark.integration
 
 
-def test_negative_download_count(case):
+def test_hub_records_that_break_rules_block_the_crawl_naming_their_values(case):
+    """Three records of one crawl, each breaking another rule of the Hub's suite (a negative count, a count
+    that is not a number, a creation date in the future): each rule fails, the crawl is rejected whole."""
     warehouse, dump, archive, before, published = case
-    rewrite_first_records(dump, lambda r: r.update(downloads=-5))
+    damage = iter([{"downloads": -5}, {"downloads": "lots"}, {"createdAt": "2099-01-01T00:00:00.000Z"}])
+    rewrite_first_records(dump, lambda r: r.update(next(damage)), n=3)
     out = run_case(warehouse, dump)
-    assert_blocked(out, warehouse, before, published, "hub_models_expectations", "downloads_not_negative")
-    assert "-5" in out.stderr + out.stdout
+    assert_blocked(out, warehouse, before, published, "hub_models_expectations",
+                   ["downloads_not_negative", "downloads_is_integer", "created_at_plausible"], later_build=True)
+    text = out.stderr + out.stdout
+    assert "-5" in text and "lots" in text and "2099-01-01" in text, "the failing values are named"
 
 
-def test_wrong_type(case):
-    warehouse, dump, archive, before, published = case
-    rewrite_first_records(dump, lambda r: r.update(downloads="lots"))
-    out = run_case(warehouse, dump)
-    assert_blocked(out, warehouse, before, published, "hub_models_expectations", "downloads_is_integer")
-    assert "lots" in out.stderr + out.stdout, "the failing value is named"
-
-
-def test_future_date(case):
-    warehouse, dump, archive, before, published = case
-    rewrite_first_records(dump, lambda r: r.update(createdAt="2099-01-01T00:00:00.000Z"))
-    out = run_case(warehouse, dump)
-    assert_blocked(out, warehouse, before, published, "hub_models_expectations", "created_at_plausible")
-
-
-def test_score_that_is_not_a_number(case):
+def test_archive_rows_that_break_rules_block_the_snapshot_naming_their_values(case):
+    """The newest export cut to half its rows, a score that is not a number, an evaluation listed twice:
+    each rule of the leaderboard's suite fails, the snapshot is rejected whole and named."""
     warehouse, dump, archive, before, published = case
     newest = sorted((archive / "v2").glob("*.csv"))[-1]
     lines = newest.read_text().splitlines()
-    header = lines[0].split(",")
-    col = header.index("model_average_score")
-    cells = lines[1].split(",")
+    kept = lines[: 1 + (len(lines) - 1) // 2]
+    col = lines[0].split(",").index("model_average_score")
+    cells = kept[1].split(",")
     cells[col] = "n/a"
-    lines[1] = ",".join(cells)
-    newest.write_text("\n".join(lines) + "\n")
+    kept[1] = ",".join(cells)
+    newest.write_text("\n".join([*kept, kept[2]]) + "\n")  # the second evaluation again
     out = run_case(warehouse, dump, archive)
-    assert_blocked(out, warehouse, before, published, "leaderboard_archive_results_expectations", "average_is_number")
-    assert "n/a" in out.stderr + out.stdout
-
-
-def test_snapshot_with_half_its_rows(case):
-    warehouse, dump, archive, before, published = case
-    newest = sorted((archive / "v2").glob("*.csv"))[-1]
-    lines = newest.read_text().splitlines()
-    newest.write_text("\n".join(lines[: 1 + (len(lines) - 1) // 2]) + "\n")
-    out = run_case(warehouse, dump, archive)
-    assert_blocked(out, warehouse, before, published, "leaderboard_archive_results_expectations", "v2_volume")
+    assert_blocked(out, warehouse, before, published, "leaderboard_archive_results_expectations",
+                   ["v2_volume", "average_is_number", "evaluation_unique"], later_build=True)
+    text = out.stderr + out.stdout
+    assert "n/a" in text and newest.name in text, "the failing value and the snapshot are named"
 
 
 def test_snapshot_dated_in_the_future(case):
@@ -128,16 +113,6 @@ def test_quality_history_keeps_every_verdict(good):
         partitions = con.execute("select count(distinct run_id) from quality.check_results "
                                  "where check_name = 'leaderboard_archive_results_expectations'").fetchone()[0]
         assert partitions == len(list(archive.rglob("*.csv")))
-
-
-def test_duplicate_evaluations_in_a_snapshot(case):
-    warehouse, dump, archive, before, published = case
-    newest = sorted((archive / "v2").glob("*.csv"))[-1]
-    lines = newest.read_text().splitlines()
-    newest.write_text("\n".join([*lines, lines[1]]) + "\n")  # the first evaluation again
-    out = run_case(warehouse, dump, archive)
-    assert_blocked(out, warehouse, before, published, "leaderboard_archive_results_expectations", "evaluation_unique")
-    assert newest.name in out.stdout + out.stderr, "the failing snapshot is named"
 
 
 def test_row_level_failures_are_quarantined_and_the_rest_flows_on(case):
