@@ -24,6 +24,7 @@ from ingestion.leaderboard.readers import (
 )
 from ingestion.progress import Progress, quiet
 from ingestion.settings import LEADERBOARD_FILENAME, LEADERBOARD_REPO_ID
+from ingestion.warehouse import RAW_SCHEMA
 
 
 @dataclasses.dataclass
@@ -75,6 +76,37 @@ def load_leaderboard_revision(con: duckdb.DuckDBPyConnection, client: HubClient,
 def archive_snapshot_dates(folder: Path) -> list[str]:
     """The snapshot dates (YYYY-MM-DD) of a folder's dated exports, oldest first: one partition each."""
     return sorted({snapshot_date_from_name(p).isoformat() for p in archive_files(folder)})
+
+
+def unchanged_archive_snapshots(con: duckdb.DuckDBPyConnection, folder: Path, dates: list[str]) -> set[str]:
+    """The snapshot dates among ``dates`` whose landed rows are exactly what the folder's exports of that date
+    hold now (the same files, each with the same records): landing them again would change nothing. A date
+    whose files cannot be read is not among them (landing it says why)."""
+    landed: dict[str, set] = {}
+    for snap, source, n, digest in con.execute(
+            f"select snapshot_date::varchar, source_name, count(*), sum(hash(original_record)) "
+            f"from {RAW_SCHEMA}.leaderboard_archive_results group by all").fetchall():
+        landed.setdefault(snap, set()).add((source, n, digest))
+    waiting = {r[0] for r in con.execute(f"select distinct partition_key from {RAW_SCHEMA}.leaderboard_loading "
+                                         "where target_table = 'leaderboard_archive_results'").fetchall()}
+    by_date: dict[str, list[Path]] = {}
+    for path in archive_files(folder):
+        by_date.setdefault(snapshot_date_from_name(path).isoformat(), []).append(path)
+    unchanged = set()
+    for snap in dates:
+        if snap not in landed or snap in waiting:
+            continue
+        try:
+            frame = pd.concat([read_csv_export(p) for p in by_date.get(snap, [])], ignore_index=True)
+        except (LeaderboardSchemaError, ValueError, OSError):
+            continue
+        with duckdb.connect() as scratch:
+            scratch.register("frame", frame)
+            on_disk = set(scratch.execute("select source_name, count(*), sum(hash(original_record)) "
+                                          "from frame group by all").fetchall())
+        if on_disk == landed[snap]:
+            unchanged.add(snap)
+    return unchanged
 
 
 def load_leaderboard_archive(con: duckdb.DuckDBPyConnection, folder: Path, progress: Progress = quiet,

@@ -10,7 +10,7 @@ from pathlib import Path
 from ingestion import settings
 from orchestration.cli.console import full_log, log_file_for, say, where_the_log_is
 from orchestration.cli.runs import open_instance, report_checks, run_job, run_partition
-from orchestration.cli.warehouse import mart_row_counts
+from orchestration.cli.warehouse import mart_row_counts, reading
 from orchestration.dbt.project import prepare_manifest
 
 
@@ -69,7 +69,7 @@ def run_demo(hub_dump: Path | None, leaderboard_archive: Path | None, warehouse:
     with full_log(log), open_instance(warehouse) as instance, \
             HubStandIn(hub_dump, stable_port=True) as hub:
         if leaderboard_archive is not None:
-            backfill_leaderboard_archive(defs, instance, leaderboard_archive)
+            backfill_leaderboard_archive(defs, instance, leaderboard_archive, warehouse)
         say(f"Hub stand-in serving {hub_dump} at {hub.endpoint}")
         resources = {"hub": {"config": {"endpoint": hub.endpoint}}, **_archive_resources(leaderboard_archive)}
         land_leaderboard_revision(defs, instance, hub.endpoint)
@@ -96,10 +96,11 @@ def run_demo(hub_dump: Path | None, leaderboard_archive: Path | None, warehouse:
     return rows
 
 
-def backfill_leaderboard_archive(defs, instance, folder: Path) -> list[str]:
+def backfill_leaderboard_archive(defs, instance, folder: Path, warehouse: Path) -> list[str]:
     """One partition per snapshot date of the folder's exports, each landed and checked in its own run
-    (re-running a date replaces it exactly). Stops at the first snapshot that fails, naming it."""
-    from ingestion.leaderboard.load import archive_snapshot_dates
+    (re-running a date replaces it exactly). A date whose landed rows are exactly what its files hold now
+    is left as it is: only what changed is landed again. Stops at the first snapshot that fails, naming it."""
+    from ingestion.leaderboard.load import archive_snapshot_dates, unchanged_archive_snapshots
     from ingestion.leaderboard.readers import LeaderboardSchemaError
     from orchestration.leaderboard.partitions import leaderboard_snapshots
 
@@ -107,9 +108,19 @@ def backfill_leaderboard_archive(defs, instance, folder: Path) -> list[str]:
         dates = archive_snapshot_dates(folder)
     except (LeaderboardSchemaError, FileNotFoundError) as exc:
         raise SystemExit(f"error: {exc}") from None
+    unchanged = set()
+    if warehouse.is_file():
+        import duckdb
+
+        try:
+            with reading(warehouse, "the archive backfill") as con:
+                unchanged = unchanged_archive_snapshots(con, folder, dates)
+        except duckdb.CatalogException:  # a warehouse with no raw tables yet
+            pass
     known = set(instance.get_dynamic_partitions(leaderboard_snapshots.name))
     say(f"leaderboard archive {folder}: {len(dates)} snapshots ({len([d for d in dates if d not in known])} "
-        "new partitions)")
+        f"new partitions, {len(unchanged)} landed already and unchanged)")
+    dates = [d for d in dates if d not in unchanged]
     # a line at most every 10 s (and one at the end): progress on a long archive, few lines on a short one
     first, began = 1, time.perf_counter()
     for k, snapshot in enumerate(dates, 1):
@@ -148,7 +159,7 @@ def run_backfill(folder: Path, warehouse: Path, verbose: bool = False) -> None:
 
     log = None if verbose else log_file_for(warehouse, "backfill")
     with full_log(log), open_instance(warehouse) as instance:
-        backfill_leaderboard_archive(defs, instance, folder)
+        backfill_leaderboard_archive(defs, instance, folder, warehouse)
         say("build_models: the dbt models and their tests, then publish the marts and write the report")
         result = run_job(defs, instance, "build_models")
     report_checks(result)

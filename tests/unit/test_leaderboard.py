@@ -149,3 +149,32 @@ def test_bytes_that_are_not_utf8_are_rejected_naming_the_file_and_line(tmp_path)
                    + b"c/\xff\xfe,bfloat16,chatmodels,41,30,True,7\n")
     with pytest.raises(LeaderboardSchemaError, match=r"open_llm_leaderboard_v2_2024-09-01.csv: line 3 is not UTF-8"):
         read_csv_export(path)
+
+
+def test_a_snapshot_is_unchanged_only_while_its_files_hold_exactly_what_landed(small_archive, tmp_path):
+    """What the demo and `observatory backfill-leaderboard` land again: only the dates whose files changed."""
+    import shutil
+
+    from ingestion.leaderboard.load import (
+        archive_snapshot_dates,
+        load_leaderboard_archive,
+        unchanged_archive_snapshots,
+    )
+    from ingestion.warehouse import connect
+
+    folder = tmp_path / "archive"
+    shutil.copytree(small_archive, folder)
+    dates = archive_snapshot_dates(folder)
+    with connect(tmp_path / "w.duckdb") as con:
+        assert unchanged_archive_snapshots(con, folder, dates) == set(), "nothing landed yet"
+        for snapshot in dates:
+            load_leaderboard_archive(con, folder, snapshot_date=snapshot)
+        assert unchanged_archive_snapshots(con, folder, dates) == set(dates)
+
+        edited, emptied, doubled = (sorted(folder.rglob("*.csv"))[k] for k in (-1, -2, -3))
+        lines = edited.read_text().splitlines()
+        edited.write_text("\n".join([*lines[:-1], lines[-1].replace(",", ",9", 1)]) + "\n")  # one record
+        emptied.write_text("")  # unreadable: landing it must say why
+        shutil.copy(doubled, doubled.with_name(doubled.stem + " (copy).csv"))  # a second file of its date
+        changed = {f"{p.stem[-10:]}" for p in (edited, emptied, doubled)}
+        assert unchanged_archive_snapshots(con, folder, dates) == set(dates) - changed
