@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import socket
 import threading
 import time
 from http.server import ThreadingHTTPServer
@@ -10,6 +11,39 @@ from pathlib import Path
 
 from ingestion.standin.api import FaultHook, HubRequestHandler
 from ingestion.standin.dump import HubDump
+
+
+class _Server(ThreadingHTTPServer):
+    """A threading HTTP server that, when stopped, also closes the connections clients keep alive. Otherwise
+    the thread of a kept-alive connection would go on answering from the stopped stand-in's dump: a client
+    that crawls again within its keep-alive time (a few seconds) would be served yesterday's Hub by a new
+    stand-in on the same port."""
+
+    daemon_threads = True
+
+    def __init__(self, *args, **kwargs):
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
+        super().__init__(*args, **kwargs)
+
+    def process_request(self, request, client_address):
+        with self._open_lock:
+            self._open.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request):
+        with self._open_lock:
+            self._open.discard(request)
+        super().shutdown_request(request)
+
+    def close_open_connections(self) -> None:
+        with self._open_lock:
+            still_open = list(self._open)
+        for connection in still_open:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)  # the handler's next read ends; the client sees it closed
+            except OSError:
+                pass
 
 
 class HubStandIn:
@@ -26,12 +60,11 @@ class HubStandIn:
         if stable_port and not port:
             digest = hashlib.sha1(str(self.dump.root).encode()).digest()
             try:
-                self.server = ThreadingHTTPServer(("127.0.0.1", 20000 + int.from_bytes(digest[:2]) % 20000), handler)
+                self.server = _Server(("127.0.0.1", 20000 + int.from_bytes(digest[:2]) % 20000), handler)
             except OSError:  # taken: any free port
-                self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+                self.server = _Server(("127.0.0.1", 0), handler)
         else:
-            self.server = ThreadingHTTPServer(("127.0.0.1", port), handler)
-        self.server.daemon_threads = True
+            self.server = _Server(("127.0.0.1", port), handler)
         self.server.seen_authorization = set()  # type: ignore[attr-defined]  (tests check tokens are sent)
         self._thread: threading.Thread | None = None
 
@@ -47,6 +80,7 @@ class HubStandIn:
 
     def stop(self) -> None:
         self.server.shutdown()
+        self.server.close_open_connections()
         self.server.server_close()
         if self._thread is not None:
             self._thread.join(timeout=5)

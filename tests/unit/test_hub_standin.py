@@ -139,3 +139,27 @@ def test_paths_outside_the_dump_are_refused(hub, path):
 def test_unknown_routes_are_404(hub):
     with httpx2.Client() as client:
         assert client.get(f"{hub.endpoint}/api/spaces").status_code == 404
+
+
+def test_a_stopped_stand_in_answers_nothing_more_on_a_connection_kept_alive(small_dump, tmp_path):
+    """The next day's stand-in on the same port serves the next day's Hub at once, even to a client that
+    still keeps a connection to the stopped one alive (the Hub client does, for a few seconds)."""
+    import shutil
+
+    from ingestion.standin import HubStandIn
+
+    served = tmp_path / "served"
+    shutil.copytree(small_dump[0], served)
+    model_id = _ids(served)[0]
+    with HubStandIn(served, stable_port=True) as hub:
+        endpoint = hub.endpoint
+        downloads = HfApi(endpoint=endpoint).model_info(model_id).downloads
+    path = served / "models.jsonl"
+    lines = path.read_text().splitlines()
+    record = json.loads(lines[0])
+    assert record["id"] == model_id
+    lines[0] = json.dumps({**record, "downloads": downloads + 1})
+    path.write_text("\n".join(lines) + "\n")
+    with HubStandIn(served, stable_port=True) as hub:
+        assert hub.endpoint == endpoint
+        assert HfApi(endpoint=endpoint).model_info(model_id).downloads == downloads + 1
