@@ -145,6 +145,10 @@ class ObservatoryDbtCli(DbtCliResource):
         return version.parse(importlib.metadata.version("dbt-core"))
 
     def cli(self, args, *, target_path: Path | None = None, context=None, **kwargs):
+        # A job that builds part of the graph runs the tests whose every parent it builds, not those of
+        # models it leaves alone that merely read a seed or model it builds (dbt's default, "eager", would
+        # run a test of an unbuilt mart). dagster-dbt reads this variable when it picks the tests to run.
+        os.environ.setdefault("DBT_INDIRECT_SELECTION", "cautious")
         target_path = target_path or self._get_unique_target_path(context=context)
         cached = saved_parse()
         if cached.is_file():  # dagster-dbt copies the project's parse only where none is there yet
