@@ -172,9 +172,10 @@ def test_rerun_updates_in_place(built, small_dump, small_archive, tmp_path):
 
 def test_demo_without_a_dump_generates_one_and_says_briefly_what_it_did(tmp_path, dbt_manifest):
     """Without --verbose: one screen (a line per step with its time, the checks that did not pass, the
-    summary), and the full Dagster and dbt log in the file it names."""
+    summary), and the full Dagster and dbt log in the file it names. The warehouse is the one
+    OBSERVATORY_WAREHOUSE names (no --warehouse), for the Python steps and dbt alike."""
     warehouse = tmp_path / "demo" / "warehouse.duckdb"
-    out = run_demo("--warehouse", str(warehouse), "--models", "600", verbose=False)
+    out = run_demo("--models", "600", verbose=False, env_extra={"OBSERVATORY_WAREHOUSE": str(warehouse)})
     assert (tmp_path / "demo" / "demo_source" / "hub_dump" / "models.jsonl").is_file()
     rows = dict(query(warehouse, "select population, n_models from marts.mart_ecosystem_summary"))
     assert rows["hub"] == 600 and rows["leaderboard_v1"] > 0 and rows["leaderboard_v2"] > 0
@@ -192,14 +193,6 @@ def test_demo_without_a_dump_generates_one_and_says_briefly_what_it_did(tmp_path
     text = log.read_text()
     assert "Running with dbt" in text and "Finished dbt command" in text and "hub models: page" in text
     assert log.parent == warehouse.parent / "logs"
-
-
-def test_warehouse_comes_from_the_environment_variable(tmp_path, small_dump, dbt_manifest):
-    warehouse = tmp_path / "from_env.duckdb"
-    dump = tmp_path / "hub_dump"  # a copy: the session's dump (and its stand-in port) is the rerun test's
-    shutil.copytree(small_dump[0], dump)
-    run_demo("--hub-dump", str(dump), env_extra={"OBSERVATORY_WAREHOUSE": str(warehouse)})
-    assert query(warehouse, "select count(*) from marts.mart_ecosystem_summary")[0][0] >= 1
 
 
 def test_bad_hub_dump_is_a_clear_error(tmp_path, dbt_manifest):
