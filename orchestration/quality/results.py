@@ -36,10 +36,15 @@ def check_result(results: list[RuleResult], extra: dict | None = None, quarantin
     )
 
 
-def failure_summary(failed: list[RuleResult], limit: int = 2000) -> str:
-    """One line per failed rule: what was expected, how many rows failed, which ones."""
-    lines = [f"{r.rule} [{r.severity}]: expected {r.expected}; {r.failing_rows} rows failed, e.g. "
-             f"{json.dumps(r.examples[:3], default=str, ensure_ascii=False)}" for r in failed]
+def failure_summary(failed: list[RuleResult], limit: int = 2000, example_chars: int = 300) -> str:
+    """One line per failed rule: what was expected, how many rows failed, which ones (the examples cut at
+    ``example_chars``: the check's metadata and quality.check_results keep them whole)."""
+    def examples(r: RuleResult) -> str:
+        text = json.dumps(r.examples[:3], default=str, ensure_ascii=False)
+        return text if len(text) <= example_chars else text[:example_chars] + " ..."
+
+    lines = [f"{r.rule} [{r.severity}]: expected {r.expected}; {r.failing_rows} rows failed, e.g. {examples(r)}"
+             for r in failed]
     return "; ".join(lines)[:limit]
 
 

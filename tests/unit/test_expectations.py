@@ -140,3 +140,16 @@ def test_volume_rule_flags_a_snapshot_that_lost_too_many_rows():
     assert not lost.passed and lost.failing_rows == 50 and lost.examples[0]["share_lost"] == 0.5
     assert volume_rule("v", None, 10, 0.2, ERROR).passed, "a first snapshot has nothing to compare with"
     assert json.dumps(lost.as_metadata())
+
+
+def test_a_failure_summary_names_every_failed_rule_with_its_examples_cut_short():
+    """What the console and the check's description show: every rule with a few examples, each cut to a few
+    hundred characters (a schema change lists every column; the metadata keeps them whole)."""
+    from orchestration.quality.results import failure_summary
+
+    columns = {"added": [f"column_{i}" for i in range(200)]}
+    summary = failure_summary([RuleResult("schema_unchanged", WARN, False, "the previous columns", 73, [columns]),
+                               RuleResult("downloads_not_negative", ERROR, False, ">= 0", 1, [{"downloads": -5}])])
+    assert summary.startswith("schema_unchanged [WARN]") and "column_0" in summary and "column_199" not in summary
+    assert " ..." in summary and len(summary) < 600
+    assert 'downloads_not_negative [ERROR]: expected >= 0; 1 rows failed, e.g. [{"downloads": -5}]' in summary
