@@ -37,11 +37,12 @@ def check_result(results: list[RuleResult], extra: dict | None = None, quarantin
 
 
 def failure_summary(failed: list[RuleResult], limit: int = 2000, example_chars: int = 300) -> str:
-    """One line per failed rule: what was expected, how many rows failed, which ones (the examples cut at
-    ``example_chars``: the check's metadata and quality.check_results keep them whole)."""
+    """One line per failed rule: what was expected, how many rows failed, which ones. A rule that blocks the
+    batch (severity ERROR) shows its examples whole, as far as ``limit`` allows: they say what to fix. Other
+    rules' examples are cut at ``example_chars`` (the check's metadata and quality.check_results keep them)."""
     def examples(r: RuleResult) -> str:
         text = json.dumps(r.examples[:3], default=str, ensure_ascii=False)
-        return text if len(text) <= example_chars else text[:example_chars] + " ..."
+        return text if r.severity == ERROR or len(text) <= example_chars else text[:example_chars] + " ..."
 
     lines = [f"{r.rule} [{r.severity}]: expected {r.expected}; {r.failing_rows} rows failed, e.g. {examples(r)}"
              for r in failed]

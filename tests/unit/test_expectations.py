@@ -143,8 +143,9 @@ def test_volume_rule_flags_a_snapshot_that_lost_too_many_rows():
 
 
 def test_a_failure_summary_names_every_failed_rule_with_its_examples_cut_short():
-    """What the console and the check's description show: every rule with a few examples, each cut to a few
-    hundred characters (a schema change lists every column; the metadata keeps them whole)."""
+    """What the console and the check's description show: every rule with a few examples; a warning's cut to a
+    few hundred characters (a schema change lists every column; the metadata keeps them whole), a blocking
+    rule's whole (both versions of a record served twice)."""
     from orchestration.quality.results import failure_summary
 
     columns = {"added": [f"column_{i}" for i in range(200)]}
@@ -153,3 +154,5 @@ def test_a_failure_summary_names_every_failed_rule_with_its_examples_cut_short()
     assert summary.startswith("schema_unchanged [WARN]") and "column_0" in summary and "column_199" not in summary
     assert " ..." in summary and len(summary) < 600
     assert 'downloads_not_negative [ERROR]: expected >= 0; 1 rows failed, e.g. [{"downloads": -5}]' in summary
+    versions = [{"model_id": "o/m", "versions": [{"downloads": 1, "tags": ["x"] * 80}, {"downloads": 123456789}]}]
+    assert "123456789" in failure_summary([RuleResult("duplicate_ids_agree", ERROR, False, "one", 2, versions)])
