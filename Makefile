@@ -34,12 +34,12 @@ demo: install
 	$(BIN)/observatory demo $(DEMO_ARGS)
 
 # Tests run in parallel (pytest-xdist), one worker more than there are cores: much of a test's time is spent
-# waiting for a child process or a server. The acceptance tests on the real data share one worker, so its
-# warehouse is built once (tests/conftest.py). `make test PYTEST_ARGS="-n 0 tests/unit"` runs a part in
-# this process.
+# waiting for a child process or a server. Each worker is handed one test at a time, longest first
+# (tests/conftest.py: LONGEST_FIRST); the warehouses the tests share are built once for all workers
+# (tests/conftest.py: build_once). `make test PYTEST_ARGS="-n 0 tests/unit"` runs a part in this process.
 TEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; print((os.cpu_count() or 1) + 1)')
 test: install
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist load --maxschedchunk 1 $(PYTEST_ARGS)
 
 docs: install
 	$(BIN)/observatory manifest

@@ -18,6 +18,27 @@ from ingestion.standin.synthetic import DumpSummary, write_hub_dump, write_leade
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
 
+# `make test` hands the tests to its workers one at a time (`--dist load --maxschedchunk 1`), in this order:
+# the longest first, then the other tests that run pipelines, then the unit tests, which fill the gaps at the
+# end. So no worker is still running a long test while the others have nothing left to do.
+LONGEST_FIRST = (
+    "tests/integration/test_scheduling.py",
+    "tests/integration/test_adoption_history.py",
+    "tests/integration/test_concurrency.py",
+    "tests/acceptance/test_real_killed_run.py",
+)
+
+
+def pytest_collection_modifyitems(items):
+    def rank(item) -> tuple[int, int]:
+        module = item.nodeid.split("::")[0]
+        if module in LONGEST_FIRST:
+            return 0, LONGEST_FIRST.index(module)
+        return (1 if module.startswith(("tests/integration/", "tests/acceptance/")) else 2), 0
+
+    items.sort(key=rank)  # stable: the collection's order within each rank
+
+
 # Tests never reach the real Hub, whatever the developer's environment says.
 os.environ.pop("HF_ENDPOINT", None)
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
