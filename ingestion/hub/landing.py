@@ -18,6 +18,7 @@ from datetime import datetime, timezone
 import duckdb
 import pyarrow as pa
 
+from ingestion.evals.landing import land_staged_eval_results
 from ingestion.hub.fields import fields_select
 from ingestion.warehouse import RAW_SCHEMA, transaction
 from ingestion.warehouse.rules import is_model_id
@@ -204,6 +205,7 @@ def promote_crawl(con: duckdb.DuckDBPyConnection, crawl_id: str) -> int:
     con.execute(f"delete from {RAW_SCHEMA}.hub_models where model_id in (select model_id from _crawl)")
     con.execute(f"insert into {RAW_SCHEMA}.hub_models by name "
                 + fields_select("_crawl", "model_id, payload, ?::varchar as crawl_id, fetched_at"), [crawl_id])
+    land_staged_eval_results(con, crawl_id)
     con.execute(f"delete from {RAW_SCHEMA}.hub_models_loading where crawl_id = ?", [crawl_id])
     con.execute(f"update {RAW_SCHEMA}.hub_crawls set status = 'complete', removed_models = ? where crawl_id = ?",
                 [removed, crawl_id])

@@ -10,6 +10,9 @@ as the real Hub answers them (see ../shared/docs/HUB_API.md):
 * ``GET /api/models/{repo_id}`` (and ``/revision/{rev}``): model info;
 * ``GET /api/datasets/{repo_id}`` (and ``/revision/{rev}``): dataset info with
   ``sha`` and ``lastModified``;
+* ``GET /api/datasets`` (``filter=benchmark:official``: the registered benchmarks, the datasets with an
+  ``eval.yaml``) and ``GET /api/datasets/{repo_id}/leaderboard`` (``base_model=false``), computed from the
+  models' ``evalResults`` (../shared/docs/EVALS.md);
 * ``HEAD``/``GET /datasets/{repo_id}/resolve/{revision}/{path}``: files with
   ``X-Repo-Commit``, ``ETag`` and ``Content-Length``.
 
@@ -20,27 +23,26 @@ holds ``models.jsonl`` and ``datasets/<org>/<name>/<files>``, the layout of
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
-import os
 from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler
-from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
+from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
-from ingestion.standin.dump import HubDump, _decode_cursor, _encode_cursor, _file_sha256, _first_after, _sort_key
+from ingestion.standin.datasets_api import DatasetRoutes, HubError, _first
+from ingestion.standin.dump import HubDump, _decode_cursor, _encode_cursor, _first_after, _sort_key
 
 log = logging.getLogger(__name__)
 
 # Fields the listing may expand (HUB_API.md); model_info-only ones are refused on listing.
 LISTING_EXPANDS = frozenset({
-    "author", "cardData", "config", "createdAt", "disabled", "downloads", "downloadsAllTime", "gated",
+    "author", "cardData", "config", "createdAt", "disabled", "downloads", "downloadsAllTime", "evalResults", "gated",
     "gguf", "inference", "lastModified", "library_name", "likes", "mask_token", "model-index",
     "pipeline_tag", "private", "safetensors", "sha", "siblings", "spaces", "tags", "transformersInfo",
     "trendingScore", "widgetData", "resourceGroup",
 })
-MODEL_INFO_ONLY_EXPANDS = frozenset({"baseModels", "childrenModelCount", "usedStorage", "evalResults"})
+MODEL_INFO_ONLY_EXPANDS = frozenset({"baseModels", "childrenModelCount", "usedStorage"})
 # What a listing returns without expand: no author, no lastModified (as the real Hub).
 DEFAULT_LISTING_FIELDS = ("likes", "trendingScore", "private", "downloads", "tags", "pipeline_tag",
                           "library_name", "createdAt")
@@ -64,19 +66,11 @@ def _project(record: dict, fields: tuple[str, ...] | None) -> dict:
     return out
 
 
-class HubError(Exception):
-    def __init__(self, status: int, message: str, error_code: str | None = None):
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.error_code = error_code
-
-
 # A fault injector may answer a request itself (return True) before the normal handler runs.
 FaultHook = Callable[["HubRequestHandler"], bool]
 
 
-class HubRequestHandler(BaseHTTPRequestHandler):
+class HubRequestHandler(DatasetRoutes, BaseHTTPRequestHandler):
     server_version = "HubStandIn/1.0"
     protocol_version = "HTTP/1.1"
     dump: HubDump  # set on the subclass made by HubStandIn
@@ -107,6 +101,12 @@ class HubRequestHandler(BaseHTTPRequestHandler):
                 self._list_models(query)
             elif path.startswith("/api/models/"):
                 self._model_info(path[len("/api/models/"):], query)
+            elif path == "/api/datasets":
+                self._list_datasets(query)
+            elif path.startswith("/api/datasets/") and "/tree/" in path:
+                self._tree(path[len("/api/datasets/"):])
+            elif path.startswith("/api/datasets/") and path.endswith("/leaderboard"):
+                self._leaderboard(path[len("/api/datasets/"):-len("/leaderboard")], query)
             elif path.startswith("/api/datasets/"):
                 self._dataset_info(path[len("/api/datasets/"):])
             elif path.startswith("/datasets/") and "/resolve/" in path:
@@ -197,78 +197,3 @@ class HubRequestHandler(BaseHTTPRequestHandler):
             body = _project(body, tuple(expand))
         self._send_json(body)
 
-    # -- datasets ------------------------------------------------------------------------
-
-    def _dataset_info(self, rest: str) -> None:
-        repo_id, _, revision = rest.partition("/revision/")
-        if self.dump.dataset_dir(repo_id) is None:
-            raise HubError(HTTPStatus.NOT_FOUND, f"Dataset {repo_id} not found", "RepoNotFound")
-        sha, modified = self.dump.dataset_revision(repo_id)
-        if revision and unquote(revision) not in ("main", sha):
-            raise HubError(HTTPStatus.NOT_FOUND, f"Revision {revision} not found", "RevisionNotFound")
-        self._send_json({
-            "_id": hashlib.sha1(repo_id.encode()).hexdigest()[:24],
-            "id": repo_id,
-            "author": repo_id.split("/")[0],
-            "sha": sha,
-            "lastModified": modified.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
-            "private": False,
-            "gated": False,
-            "disabled": False,
-            "tags": [],
-            "siblings": [{"rfilename": f} for f in self.dump.dataset_files(repo_id)],
-        })
-
-    def _resolve(self, rest: str, head: bool) -> None:
-        repo_id, _, tail = rest.partition("/resolve/")
-        revision, _, rel_path = tail.partition("/")
-        if self.dump.dataset_dir(repo_id) is None:
-            raise HubError(HTTPStatus.NOT_FOUND, f"Dataset {repo_id} not found", "RepoNotFound")
-        sha, _ = self.dump.dataset_revision(repo_id)
-        if unquote(revision) not in ("main", sha):
-            raise HubError(HTTPStatus.NOT_FOUND, f"Revision {revision} not found", "RevisionNotFound")
-        path = self.dump.dataset_file(repo_id, rel_path)
-        if path is None:
-            raise HubError(HTTPStatus.NOT_FOUND, f"Entry {quote(rel_path)} not found", "EntryNotFound")
-        handle = self.dump.open_inside(path)  # the file opened, resolved again: a swapped symlink is refused
-        if handle is None:
-            raise HubError(HTTPStatus.NOT_FOUND, f"Entry {quote(rel_path)} not found", "EntryNotFound")
-        with handle:
-            self._send_file(handle, path, sha, head)
-
-    def _send_file(self, fh, path, sha: str, head: bool) -> None:
-        size = os.fstat(fh.fileno()).st_size
-        etag = f'"{_file_sha256(path)}"'
-        start, end = 0, size - 1
-        status = HTTPStatus.OK
-        range_header = self.headers.get("Range")
-        if range_header and range_header.startswith("bytes=") and not head:
-            first, _, last = range_header[len("bytes="):].partition("-")
-            if first.isdigit():
-                start = int(first)
-                end = int(last) if last.isdigit() else size - 1
-                status = HTTPStatus.PARTIAL_CONTENT
-        self.send_response(status)
-        self.send_header("Content-Type", "application/octet-stream")
-        self.send_header("Content-Length", str(max(0, end - start + 1)))
-        self.send_header("ETag", etag)
-        self.send_header("X-Repo-Commit", sha)
-        self.send_header("Accept-Ranges", "bytes")
-        if status == HTTPStatus.PARTIAL_CONTENT:
-            self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
-        self.end_headers()
-        if head:
-            return
-        fh.seek(start)
-        remaining = end - start + 1
-        while remaining > 0:
-            chunk = fh.read(min(1 << 16, remaining))
-            if not chunk:
-                break
-            self.wfile.write(chunk)
-            remaining -= len(chunk)
-
-
-def _first(query: dict[str, list[str]], name: str) -> str | None:
-    values = query.get(name)
-    return values[0] if values else None

@@ -37,6 +37,18 @@ class HubDump:
                 self.by_id[record["id"]] = record
         self._views: dict[tuple, list[dict]] = {}
         self._lock = threading.Lock()
+        # datasets served from outside the dump: a folder (``mount``) or files held in memory (``put_files``)
+        self.mounts: dict[str, Path] = {}
+        self.virtual: dict[str, dict[str, bytes]] = {}
+        self._virtual_time = datetime.now(timezone.utc)
+
+    def mount(self, repo_id: str, folder: str | Path) -> None:
+        """Serve ``folder`` as the dataset ``repo_id`` (only files under it)."""
+        self.mounts[repo_id] = Path(folder).resolve()
+
+    def put_files(self, repo_id: str, files: dict[str, bytes]) -> None:
+        """Serve these files (relative path -> content) as the dataset ``repo_id``."""
+        self.virtual[repo_id] = dict(files)
 
     def put(self, record: dict) -> None:
         """Add or replace a model (tests simulate Hub changes with this)."""
@@ -84,11 +96,32 @@ class HubDump:
 
     # -- datasets ---------------------------------------------------------------------------
 
+    def has_dataset(self, repo_id: str) -> bool:
+        return repo_id in self.virtual or self.dataset_dir(repo_id) is not None
+
+    def dataset_ids(self) -> list[str]:
+        """Every dataset served: the dump's ``datasets/<org>/<name>``, the mounted and the in-memory ones."""
+        base = self.root / "datasets"
+        ids = {f"{org.name}/{name.name}" for org in (base.iterdir() if base.is_dir() else ())
+               if org.is_dir() for name in org.iterdir() if name.is_dir()}
+        return sorted(ids | set(self.mounts) | set(self.virtual))
+
+    def benchmark_ids(self) -> list[str]:
+        """Registered benchmarks: the datasets with an ``eval.yaml`` at their top (EVALS.md §2)."""
+        return [d for d in self.dataset_ids() if "eval.yaml" in self.dataset_files(d)]
+
+    def virtual_file(self, repo_id: str, rel_path: str) -> bytes | None:
+        return self.virtual.get(repo_id, {}).get(rel_path)
+
     def dataset_dir(self, repo_id: str) -> Path | None:
+        if repo_id in self.mounts:
+            return self.mounts[repo_id] if self.mounts[repo_id].is_dir() else None
         path = self._safe_path("datasets", repo_id)
         return path if path is not None and path.is_dir() else None
 
     def dataset_files(self, repo_id: str) -> list[str]:
+        if repo_id in self.virtual:
+            return sorted(self.virtual[repo_id])
         base = self.dataset_dir(repo_id)
         if base is None:
             return []
@@ -97,6 +130,12 @@ class HubDump:
 
     def dataset_revision(self, repo_id: str) -> tuple[str, datetime]:
         """Commit sha (from the files' content) and last modified time of a dataset."""
+        if repo_id in self.virtual:
+            digest = hashlib.sha1()
+            for rel, content in sorted(self.virtual[repo_id].items()):
+                digest.update(rel.encode())
+                digest.update(hashlib.sha256(content).hexdigest().encode())
+            return digest.hexdigest(), self._virtual_time
         base = self.dataset_dir(repo_id)
         digest = hashlib.sha1()
         newest = 0.0
@@ -123,8 +162,11 @@ class HubDump:
             return None
         if any(part in ("..", "") for part in rel_path.split("/")):
             return None
-        path = self._safe_path("datasets", repo_id, rel_path)
-        if path is None or base not in path.parents or not path.is_file():
+        try:
+            path = (base / rel_path).resolve()
+        except (OSError, RuntimeError, ValueError):
+            return None
+        if base not in path.parents or not path.is_file():
             return None
         return path
 
@@ -136,7 +178,7 @@ class HubDump:
         except OSError:
             return None
         opened = Path(os.path.realpath(f"/proc/self/fd/{fh.fileno()}"))
-        if self.root not in opened.parents:
+        if not any(root in opened.parents for root in (self.root, *self.mounts.values())):
             fh.close()
             return None
         return fh

@@ -50,11 +50,22 @@ class HubStandIn:
     """Runs the stand-in on 127.0.0.1 in a background thread; use as a context manager."""
 
     def __init__(self, dump_dir: str | Path, port: int = 0, fault_hook: FaultHook | None = None,
-                 stable_port: bool = False):
+                 stable_port: bool = False, evals_dir: str | Path | None = None):
         """``port`` 0 picks a free port. With ``stable_port``, the port is derived from the dump's path (the
         same dump, the same endpoint: a crawl interrupted in one demo resumes in the next, since a crawl's
-        checkpoint belongs to its endpoint), falling back to a free port when it is taken."""
+        checkpoint belongs to its endpoint), falling back to a free port when it is taken. ``evals_dir``: a
+        folder of real evaluation files served beside the dump (ingestion/standin/evals.py)."""
         self.dump = HubDump(dump_dir)
+        self.evals = None
+        if evals_dir is not None:
+            from ingestion.standin.evals import MTEB_REPO_ID, EvalsFolder
+
+            self.evals = EvalsFolder(evals_dir)
+            self.serve_evals_step(None)
+            for repo_id, spec in self.evals.benchmarks.items():
+                self.dump.put_files(repo_id, {"eval.yaml": spec})
+            if self.evals.mteb_dir is not None:
+                self.dump.mount(MTEB_REPO_ID, self.evals.mteb_dir)
         handler = type("BoundHubRequestHandler", (HubRequestHandler,),
                        {"dump": self.dump, "fault_hook": staticmethod(fault_hook) if fault_hook else None})
         if stable_port and not port:
@@ -67,6 +78,12 @@ class HubStandIn:
             self.server = _Server(("127.0.0.1", port), handler)
         self.server.seen_authorization = set()  # type: ignore[attr-defined]  (tests check tokens are sent)
         self._thread: threading.Thread | None = None
+
+    def serve_evals_step(self, step: int | None) -> None:
+        """Serve the evals folder's model repos at main revision ``step`` (None: the latest), as if the Hub had
+        just received those commits (a replay of their history)."""
+        for record in self.evals.model_records(step):
+            self.dump.put(record)
 
     @property
     def endpoint(self) -> str:
@@ -98,8 +115,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Serve a Hub dump directory on 127.0.0.1 like the Hub API.")
     parser.add_argument("dump", type=Path)
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument("--evals", type=Path, help="a folder of evaluation files laid out like ../shared/data/evals")
     args = parser.parse_args(argv)
-    with HubStandIn(args.dump, port=args.port) as hub:
+    with HubStandIn(args.dump, port=args.port, evals_dir=args.evals) as hub:
         print(f"serving {args.dump} ({len(hub.dump.models)} models) at {hub.endpoint}", flush=True)
         try:
             while True:

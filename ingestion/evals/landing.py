@@ -1,0 +1,94 @@
+"""Landing the Community Evals that ride along with a Hub crawl (the listing's ``expand=evalResults``).
+
+When a crawl is made visible (``ingestion.hub.landing.promote_crawl``), each model record of it that carries an
+``evalResults`` key replaces that model's rows in ``raw.hub_eval_results`` (its valid entries) and in
+``raw.hub_eval_results_quarantine`` (the items that could not be landed, with the file and the reason), in the
+crawl's transaction. A record without the key (a crawl that did not ask for it) leaves the model's rows as they
+were. So the table holds, for every model, the entries of the latest record that reported them: a new revision of
+a repo's ``.eval_results`` replaces its rows, and the incremental crawl, which only fetches models modified since
+the last one, only touches those.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+import duckdb
+import pyarrow as pa
+
+from ingestion.evals.community import parse_eval_items
+
+RAW = "raw"
+
+EVAL_RESULTS_DDL = f"""
+create table if not exists {RAW}.hub_eval_results (
+    model_id varchar not null,
+    model_sha varchar,                  -- the repo revision whose record reported the entry
+    crawl_id varchar not null,
+    observed_at timestamptz not null,   -- when that record was fetched
+    filename varchar,                   -- .eval_results/<file>.yaml
+    entry_no integer not null,          -- position of the item in the record's evalResults
+    verified boolean not null,
+    pull_request integer,               -- set when the entry comes from an open pull request
+    benchmark varchar not null,         -- dataset.id: the benchmark's Hub dataset
+    task varchar not null,              -- dataset.task_id
+    dataset_revision varchar,
+    value double not null,
+    evaluated_at timestamptz,           -- the entry's date, when it gives one
+    source_url varchar,
+    source_name varchar,
+    source_user varchar,
+    source_org varchar,
+    notes varchar,
+    entry json not null                 -- the entry as served
+);
+create table if not exists {RAW}.hub_eval_results_quarantine (
+    model_id varchar not null,
+    model_sha varchar,
+    crawl_id varchar not null,
+    filename varchar,
+    entry_no integer not null,
+    item varchar,                       -- the item as served (cut at 10,000 characters)
+    reason varchar not null,
+    quarantined_at timestamptz not null
+);
+"""
+
+_SCHEMA = pa.schema([
+    ("model_id", pa.string()), ("model_sha", pa.string()), ("crawl_id", pa.string()),
+    ("observed_at", pa.timestamp("us", tz="UTC")), ("filename", pa.string()), ("entry_no", pa.int32()),
+    ("verified", pa.bool_()), ("pull_request", pa.int64()), ("benchmark", pa.string()), ("task", pa.string()),
+    ("dataset_revision", pa.string()), ("value", pa.float64()), ("evaluated_at", pa.timestamp("us", tz="UTC")),
+    ("source_url", pa.string()), ("source_name", pa.string()), ("source_user", pa.string()),
+    ("source_org", pa.string()), ("notes", pa.string()), ("entry", pa.string()),
+])
+
+
+def land_staged_eval_results(con: duckdb.DuckDBPyConnection, crawl_id: str, staged: str = "_crawl") -> tuple[int, int]:
+    """Replace the eval rows of every model of ``staged`` (model_id, payload, fetched_at) whose record carries
+    ``evalResults``; inside the caller's transaction. Returns (entries landed, items quarantined)."""
+    records = con.execute(f"""
+        select model_id, payload ->> '$.sha', fetched_at, payload -> '$.evalResults'
+        from {staged} where (payload -> '$.evalResults') is not null""").fetchall()
+    if not records:
+        return 0, 0
+    rows, bad = [], []
+    now = datetime.now(timezone.utc)
+    for model_id, sha, fetched_at, items in records:
+        entries, rejected = parse_eval_items(json.loads(items), observed_at=fetched_at)
+        rows.extend((model_id, sha, crawl_id, fetched_at, *e.row()) for e in entries)
+        bad.extend((model_id, sha, crawl_id, r.filename, r.entry_no, r.item, r.reason, now) for r in rejected)
+    con.execute(f"create or replace temp table _eval_models as select model_id from {staged} "
+                "where (payload -> '$.evalResults') is not null")
+    con.execute(f"delete from {RAW}.hub_eval_results where model_id in (select model_id from _eval_models)")
+    con.execute(f"delete from {RAW}.hub_eval_results_quarantine where model_id in (select model_id from _eval_models)")
+    con.execute("drop table _eval_models")
+    if rows:
+        table = pa.Table.from_pylist([dict(zip(_SCHEMA.names, r, strict=True)) for r in rows], schema=_SCHEMA)
+        con.register("_eval_rows", table)
+        con.execute(f"insert into {RAW}.hub_eval_results by name select * from _eval_rows")
+        con.unregister("_eval_rows")
+    if bad:
+        con.executemany(f"insert into {RAW}.hub_eval_results_quarantine values (?, ?, ?, ?, ?, ?, ?, ?)", bad)
+    return len(rows), len(bad)
