@@ -7,8 +7,9 @@ be one, a quarantine row with the file and the reason: nothing is dropped silent
 
 The rules an entry must follow are those of the format (EVALS.md §1): ``dataset.id`` and ``dataset.task_id`` are
 non-empty strings, ``value`` a finite number, ``date`` (optional) an ISO-8601 date or date-time, ``source.url``
-present when ``source`` names a name, user or org. An entry dated more than a day after it was observed is
-quarantined too (a date in the future is a typing error, not a result).
+present when ``source`` names a name, user or org. An entry dated more than a day after the repo's last commit
+(the record's ``lastModified``: no file can be newer) or after it was observed is quarantined too: a date in the
+future is a typing error, not a result.
 """
 
 from __future__ import annotations
@@ -54,17 +55,22 @@ class RejectedEntry:
     reason: str
 
 
-def parse_eval_items(items, observed_at: datetime | None = None) -> tuple[list[EvalEntry], list[RejectedEntry]]:
-    """The landing rows and the rejected items of one record's ``evalResults``."""
+def parse_eval_items(items, observed_at: datetime | None = None, last_commit: datetime | None = None,
+                     ) -> tuple[list[EvalEntry], list[RejectedEntry]]:
+    """The landing rows and the rejected items of one record's ``evalResults`` (``last_commit``: the record's
+    lastModified, when known)."""
     if items is None:
         return [], []
     if not isinstance(items, list):
         return [], [RejectedEntry(None, 0, _dump(items), f"evalResults is {type(items).__name__}, not a list")]
     observed_at = observed_at or datetime.now(timezone.utc)
+    latest, what = observed_at, "it was observed"
+    if last_commit is not None and last_commit < observed_at:
+        latest, what = last_commit, "the repo's last commit"
     entries, rejected = [], []
     for entry_no, item in enumerate(items):
         try:
-            entries.append(_entry(item, entry_no, observed_at))
+            entries.append(_entry(item, entry_no, latest, what))
         except ValueError as exc:
             filename = item.get("filename") if isinstance(item, dict) else None
             rejected.append(RejectedEntry(filename if isinstance(filename, str) else None, entry_no, _dump(item),
@@ -72,7 +78,7 @@ def parse_eval_items(items, observed_at: datetime | None = None) -> tuple[list[E
     return entries, rejected
 
 
-def _entry(item, entry_no: int, observed_at: datetime) -> EvalEntry:
+def _entry(item, entry_no: int, latest: datetime, what: str) -> EvalEntry:
     if not isinstance(item, dict):
         raise ValueError(f"an item is a JSON object, found {type(item).__name__}")
     if "error" in item:
@@ -93,8 +99,8 @@ def _entry(item, entry_no: int, observed_at: datetime) -> EvalEntry:
     if not source.get("url") and any(source.get(k) for k in ("name", "user", "org")):
         raise ValueError("source names a name, user or org but no url")
     evaluated_at = _evaluated_at(data.get("date"))
-    if evaluated_at is not None and evaluated_at > observed_at + timedelta(days=1):
-        raise ValueError(f"date {data.get('date')!s} is after the entry was observed ({observed_at:%Y-%m-%d})")
+    if evaluated_at is not None and evaluated_at > latest + timedelta(days=1):
+        raise ValueError(f"date {data.get('date')!s} is after {what} ({latest:%Y-%m-%d}): a date in the future")
     pull_request = item.get("pullRequest")
     if pull_request is not None and (isinstance(pull_request, bool) or not isinstance(pull_request, int)):
         raise ValueError(f"pullRequest {pull_request!r} is not a pull request number")

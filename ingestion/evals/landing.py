@@ -21,7 +21,7 @@ from ingestion.evals.community import parse_eval_items
 
 RAW = "raw"
 
-EVAL_RESULTS_DDL = f"""
+EVALS_DDL = f"""
 create table if not exists {RAW}.hub_eval_results (
     model_id varchar not null,
     model_sha varchar,                  -- the repo revision whose record reported the entry
@@ -53,6 +53,65 @@ create table if not exists {RAW}.hub_eval_results_quarantine (
     reason varchar not null,
     quarantined_at timestamptz not null
 );
+-- registered benchmarks: one row per benchmark dataset, the spec of the revision last fetched (ingestion/evals/load.py)
+create table if not exists {RAW}.hub_benchmarks (
+    benchmark varchar not null,         -- the dataset id
+    revision varchar not null,          -- the dataset commit its eval.yaml was read at
+    name varchar,
+    evaluation_framework varchar,
+    tasks json not null,                -- a list of (task_id, config, split)
+    problems json not null,             -- how the spec departs from the format ([] when valid)
+    fetched_at timestamptz not null
+);
+create table if not exists {RAW}.hub_benchmark_leaderboards (
+    benchmark varchar not null,
+    rank integer not null,
+    model_id varchar not null,
+    value double,
+    verified boolean,
+    filename varchar,
+    pull_request integer,
+    fetched_at timestamptz not null
+);
+-- MTEB's results dataset, one set of rows per dataset revision landed (ingestion/evals/load.py)
+create table if not exists {RAW}.mteb_models (
+    source_revision varchar not null,   -- the mteb/results commit
+    path varchar not null,              -- results/<org>__<name>/<revision>/[experiments/<variant>/]model_meta.json
+    model_dir varchar not null,
+    revision_dir varchar not null,
+    experiment varchar,
+    model_id varchar not null,
+    revision varchar,
+    release_date varchar,
+    n_parameters bigint,
+    license varchar,
+    adapted_from varchar,
+    open_weights boolean,
+    file_added_at timestamptz,
+    loaded_at timestamptz not null
+);
+create table if not exists {RAW}.mteb_results (
+    source_revision varchar not null,
+    path varchar not null,
+    model_dir varchar not null,
+    revision_dir varchar not null,
+    experiment varchar,
+    task varchar not null,
+    split varchar not null,
+    subset varchar not null,
+    main_score double not null,
+    dataset_revision varchar,
+    mteb_version varchar,
+    evaluation_time double,
+    file_added_at timestamptz,
+    loaded_at timestamptz not null
+);
+create table if not exists {RAW}.mteb_results_quarantine (
+    source_revision varchar not null,
+    path varchar not null,
+    reason varchar not null,
+    quarantined_at timestamptz not null
+);
 """
 
 _SCHEMA = pa.schema([
@@ -69,14 +128,15 @@ def land_staged_eval_results(con: duckdb.DuckDBPyConnection, crawl_id: str, stag
     """Replace the eval rows of every model of ``staged`` (model_id, payload, fetched_at) whose record carries
     ``evalResults``; inside the caller's transaction. Returns (entries landed, items quarantined)."""
     records = con.execute(f"""
-        select model_id, payload ->> '$.sha', fetched_at, payload -> '$.evalResults'
+        select model_id, payload ->> '$.sha', fetched_at, try_cast(payload ->> '$.lastModified' as timestamptz),
+               payload -> '$.evalResults'
         from {staged} where (payload -> '$.evalResults') is not null""").fetchall()
     if not records:
         return 0, 0
     rows, bad = [], []
     now = datetime.now(timezone.utc)
-    for model_id, sha, fetched_at, items in records:
-        entries, rejected = parse_eval_items(json.loads(items), observed_at=fetched_at)
+    for model_id, sha, fetched_at, last_commit, items in records:
+        entries, rejected = parse_eval_items(json.loads(items), observed_at=fetched_at, last_commit=last_commit)
         rows.extend((model_id, sha, crawl_id, fetched_at, *e.row()) for e in entries)
         bad.extend((model_id, sha, crawl_id, r.filename, r.entry_no, r.item, r.reason, now) for r in rejected)
     con.execute(f"create or replace temp table _eval_models as select model_id from {staged} "

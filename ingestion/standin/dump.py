@@ -40,6 +40,7 @@ class HubDump:
         # datasets served from outside the dump: a folder (``mount``) or files held in memory (``put_files``)
         self.mounts: dict[str, Path] = {}
         self.virtual: dict[str, dict[str, bytes]] = {}
+        self._mount_revisions: dict[str, tuple[str, datetime]] = {}
         self._virtual_time = datetime.now(timezone.utc)
 
     def mount(self, repo_id: str, folder: str | Path) -> None:
@@ -136,6 +137,8 @@ class HubDump:
                 digest.update(rel.encode())
                 digest.update(hashlib.sha256(content).hexdigest().encode())
             return digest.hexdigest(), self._virtual_time
+        if repo_id in self.mounts and repo_id in self._mount_revisions:
+            return self._mount_revisions[repo_id]  # a mounted folder is read-only real data: hashed once
         base = self.dataset_dir(repo_id)
         digest = hashlib.sha1()
         newest = 0.0
@@ -144,7 +147,10 @@ class HubDump:
             digest.update(rel.encode())
             digest.update(_file_sha256(path).encode())
             newest = max(newest, path.stat().st_mtime)
-        return digest.hexdigest(), datetime.fromtimestamp(newest, tz=timezone.utc)
+        revision = digest.hexdigest(), datetime.fromtimestamp(newest, tz=timezone.utc)
+        if repo_id in self.mounts:
+            self._mount_revisions[repo_id] = revision
+        return revision
 
     def _safe_path(self, *parts: str) -> Path | None:
         """Resolve a path under the dump root; None when it would leave it (or cannot be a path at all)."""

@@ -13,7 +13,8 @@ serves them.
   in its docstring) contributes each copy as its benchmark's ``eval.yaml``.
 - ``mteb_results/``: the dataset ``mteb/results``.
 
-Commit dates come from PROVENANCE.tsv where it has them.
+Commit dates come from PROVENANCE.tsv where it has them; a repo whose commit dates it does not know is served as
+last modified when the folder was collected (the newest commit date PROVENANCE.tsv knows: its files existed then).
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ class EvalRepo:
     folder: Path
     revisions: list[Revision]  # main branch, oldest first
     pull_requests: list[Revision] = field(default_factory=list)  # open pull requests, numbered from 1
+    collected_at: datetime | None = None  # when the folder was collected: a bound on unknown commit dates
 
     def record(self, step: int | None = None) -> dict:
         """The Hub record of the model at main revision ``step`` (None: the latest), with its evalResults."""
@@ -60,7 +62,7 @@ class EvalRepo:
             for filename, path in sorted(pr.files.items()):
                 items.extend(dict(item, pullRequest=number) for item in eval_items(filename, path))
         dates = [r.committed_at for r in self.revisions + self.pull_requests if r.committed_at]
-        modified = (main.committed_at if main and main.committed_at else max(dates, default=None)) or _mtime(self.folder)
+        modified = (main.committed_at if main and main.committed_at else max(dates, default=None)) or self.collected_at
         created = min(dates, default=modified)
         sha = main.sha if main else hashlib.sha1(self.model_id.encode()).hexdigest()
         return {
@@ -98,6 +100,8 @@ class EvalsFolder:
         if not self.root.is_dir():
             raise FileNotFoundError(f"{self.root}: no such evals folder")
         self._provenance = _read_provenance(self.root / "PROVENANCE.tsv")
+        known = [_date(row.get("commit_date")) for row in self._provenance]
+        self.collected_at = max((d for d in known if d), default=None)
         self.repos = self._model_repos()
         self.benchmarks = self._benchmarks()
         mteb = self.root / "mteb_results"
@@ -121,9 +125,9 @@ class EvalsFolder:
                 continue
             model_id = self._repo_for("hf_eval_results_yaml", f"{folder.name}/") or folder.name.replace("__", "/", 1)
             if folder.name.endswith("__pr-commits"):
-                repos.append(EvalRepo(model_id, folder, [], revisions))
+                repos.append(EvalRepo(model_id, folder, [], revisions, collected_at=self.collected_at or _mtime(folder)))
             else:
-                repos.append(EvalRepo(model_id, folder, revisions))
+                repos.append(EvalRepo(model_id, folder, revisions, collected_at=self.collected_at or _mtime(folder)))
         return repos
 
     def _benchmarks(self) -> dict[str, bytes]:
@@ -148,10 +152,7 @@ class EvalsFolder:
     def _commit_date(self, source: str, prefix: str) -> datetime | None:
         for row in self._provenance:
             if row["source"] == source and row["path_under_raw_source"].startswith(prefix):
-                try:
-                    return datetime.fromisoformat(row["commit_date"]).astimezone(timezone.utc)
-                except ValueError:
-                    return None
+                return _date(row.get("commit_date"))
         return None
 
     @property
@@ -210,6 +211,13 @@ def _jsonable(value):
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value
+
+
+def _date(text: str | None) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text).astimezone(timezone.utc) if text else None
+    except ValueError:  # "(commit date unknown)"
+        return None
 
 
 def _sha256(path: Path) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
-from ingestion.evals.landing import EVAL_RESULTS_DDL
+from ingestion.evals.landing import EVALS_DDL
 from ingestion.hub.fields import FIELD_COLUMNS, columns_ddl, fields_select
 from ingestion.leaderboard.readers import LANDING_COLUMNS
 from ingestion.warehouse.rules import install_rules
@@ -136,7 +136,7 @@ def _leaderboard_waiting_ddl() -> str:
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create what is missing of the raw schema, and (re)install the shared rules."""
     con.execute(_HUB_DDL)
-    con.execute(EVAL_RESULTS_DDL)
+    con.execute(EVALS_DDL)
     for table, column, column_type in _MIGRATIONS:
         con.execute(f"alter table {RAW_SCHEMA}.{table} add column if not exists {column} {column_type}")
     for table in LEADERBOARD_TABLES:
