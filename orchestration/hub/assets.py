@@ -63,6 +63,20 @@ class HubModelsConfig(dg.Config):
                 "their records stay in raw.hub_models."
             ),
         ),
+        dg.AssetSpec(
+            key=["raw", "hub_eval_results"],
+            group_name="raw",
+            kinds={"python", "duckdb"},
+            owners=["team:data-engineering"],
+            description=(
+                "Community Evals: the entries of each model repo's `.eval_results/*.yaml`, served in the model "
+                "records (`expand=evalResults`) and landed with them when the crawl's check accepts it: a "
+                "model's rows are replaced by those of its newer record (the incremental crawl fetches only "
+                "modified models). Items that cannot be an entry (the Hub's error items, a missing task id, "
+                "a value that is not a finite number, a date in the future) go to "
+                "raw.hub_eval_results_quarantine with the file and the reason."
+            ),
+        ),
     ],
     pool=WAREHOUSE_POOL,
     retry_policy=step_retry_policy(),
@@ -83,6 +97,12 @@ def hub_models(context: dg.AssetExecutionContext, config: HubModelsConfig, wareh
         total = con.execute("select count(*) from raw.hub_models").fetchone()[0] + result.new
         removals = dict(con.execute("select removal, count(*) from raw.hub_model_removals group by 1").fetchall())
         schemas = {table: column_schema(con, "raw", table) for table in ("hub_models", "hub_model_removals")}
+        evals = con.execute(
+            "select count(*), coalesce(sum(json_array_length(payload -> '$.evalResults')), 0) "
+            "from raw.hub_models_loading where crawl_id = ? and (payload -> '$.evalResults') is not null",
+            [result.crawl_id]).fetchone()
+        eval_rows = con.execute("select count(*) from raw.hub_eval_results").fetchone()[0]
+        schemas["hub_eval_results"] = column_schema(con, "raw", "hub_eval_results")
     if result.quarantined:
         context.log.warning(f"{result.quarantined} records quarantined: {result.quarantine_reasons}")
     yield dg.MaterializeResult(asset_key=["raw", "hub_model_removals"], metadata={
@@ -90,6 +110,13 @@ def hub_models(context: dg.AssetExecutionContext, config: HubModelsConfig, wareh
         "renamed_total": removals.get("renamed", 0),
         "dagster/row_count": sum(removals.values()),
         "dagster/column_schema": schemas["hub_model_removals"],
+    })
+    yield dg.MaterializeResult(asset_key=["raw", "hub_eval_results"], metadata={
+        "models_reporting_evals": evals[0],
+        "items_in_this_crawl": int(evals[1]),
+        "status": "landed with the crawl: visible once hub_models_expectations accepts it",
+        "dagster/row_count": eval_rows,
+        "dagster/column_schema": schemas["hub_eval_results"],
     })
     yield dg.MaterializeResult(asset_key=["raw", "hub_models"], metadata={
         "endpoint": client.endpoint,

@@ -9,7 +9,10 @@ from ingestion import settings
 from orchestration.dbt.assets import with_dbt_inputs
 from orchestration.reliability import alert_on_permanent_failure
 
-HUB_ASSETS = dg.AssetSelection.assets(["raw", "hub_models"], ["raw", "hub_model_removals"])
+# the benchmarks ride along with the Hub's refreshes (Community Evals are part of the models' records)
+HUB_ASSETS = dg.AssetSelection.assets(["raw", "hub_models"], ["raw", "hub_model_removals"],
+                                      ["raw", "hub_eval_results"], ["raw", "hub_benchmarks"],
+                                      ["raw", "hub_benchmark_leaderboards"])
 
 hub_refresh_job = dg.define_asset_job(
     "hub_refresh",
