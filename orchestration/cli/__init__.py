@@ -1,9 +1,9 @@
 """The `observatory` command line.
 
-    observatory demo [--hub-dump DIR] [--leaderboard-archive DIR] [--day YYYY-MM-DD] [--crawl MODE]
-                     [--warehouse PATH] [--verbose]
+    observatory demo [--hub-dump DIR] [--leaderboard-archive DIR] [--evals DIR] [--day YYYY-MM-DD]
+                     [--crawl MODE] [--warehouse PATH] [--verbose]
     observatory generate OUT [--models N] [--seed S] [--advance-to YYYY-MM-DD]
-    observatory serve-hub DIR [--port P]
+    observatory serve-hub DIR [--port P] [--evals DIR]
     observatory backfill-leaderboard FOLDER [--warehouse PATH] [--verbose]
     observatory manifest
     observatory sql QUERY [--live] [--warehouse PATH]
@@ -48,6 +48,9 @@ def main(argv: list[str] | None = None) -> None:
     demo = sub.add_parser("demo", help="run the whole pipeline offline against a local Hub stand-in")
     demo.add_argument("--hub-dump", type=Path, help="serve this Hub dump directory instead of generating one")
     demo.add_argument("--leaderboard-archive", type=Path, help="also import the archived CSV exports in this folder")
+    demo.add_argument("--evals", type=Path,
+                      help="also serve the evaluation files of this folder (laid out like ../shared/data/evals): "
+                           "model repos' .eval_results, benchmark eval.yaml files, MTEB's results as mteb/results")
     _warehouse_option(demo)
     demo.add_argument("--models", type=int, default=3000, help="size of the generated dump (default 3000)")
     demo.add_argument("--seed", type=int, default=42)
@@ -69,6 +72,7 @@ def main(argv: list[str] | None = None) -> None:
     serve = sub.add_parser("serve-hub", help="serve a Hub dump directory on 127.0.0.1")
     serve.add_argument("dump", type=Path)
     serve.add_argument("--port", type=int, default=0)
+    serve.add_argument("--evals", type=Path, help="also serve a folder of evaluation files (see demo --evals)")
 
     backfill = sub.add_parser("backfill-leaderboard",
                               help="land every snapshot of a folder of archived leaderboard exports (one partition "
@@ -103,7 +107,7 @@ def main(argv: list[str] | None = None) -> None:
         from orchestration.cli.demo import run_demo
 
         run_demo(args.hub_dump, args.leaderboard_archive, warehouse, models=args.models, seed=args.seed,
-                 verbose=args.verbose, day=args.day, crawl=args.crawl)
+                 verbose=args.verbose, day=args.day, crawl=args.crawl, evals=args.evals)
     elif args.command == "generate":
         from ingestion.standin.synthetic import main as generate_main
 
@@ -112,7 +116,7 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "serve-hub":
         from ingestion.standin.server import main as serve_main
 
-        serve_main([str(args.dump), "--port", str(args.port)])
+        serve_main([str(args.dump), "--port", str(args.port), *(["--evals", str(args.evals)] if args.evals else [])])
     elif args.command == "backfill-leaderboard":
         from orchestration.cli.demo import run_backfill
 

@@ -36,10 +36,10 @@ def history_day(day: str | None) -> str:
 
 def run_demo(hub_dump: Path | None, leaderboard_archive: Path | None, warehouse: Path,
              models: int = 3000, seed: int = 42, verbose: bool = False, day: str | None = None,
-             crawl: str = "auto") -> dict[str, int]:
+             crawl: str = "auto", evals: Path | None = None) -> dict[str, int]:
     """Run every asset once against a local Hub stand-in serving ``hub_dump`` (generated when None), the
     crawl (``crawl``: auto, full or incremental) recorded under ``day`` (YYYY-MM-DD, default today) in the
-    adoption history. Returns rows per mart.
+    adoption history; ``evals``: a folder of evaluation files served beside the dump. Returns rows per mart.
     The full log goes to a file beside the warehouse unless ``verbose``."""
     from ingestion.standin import HubStandIn
     from ingestion.standin.synthetic import write_hub_dump, write_leaderboard_archive
@@ -59,6 +59,10 @@ def run_demo(hub_dump: Path | None, leaderboard_archive: Path | None, warehouse:
         leaderboard_archive = leaderboard_archive.expanduser().resolve()
         if not leaderboard_archive.is_dir():
             raise SystemExit(f"error: leaderboard archive folder {leaderboard_archive} does not exist")
+    if evals is not None:
+        evals = evals.expanduser().resolve()
+        if not evals.is_dir():
+            raise SystemExit(f"error: evals folder {evals} does not exist")
     day = history_day(day)
     prepare_manifest()
 
@@ -67,12 +71,13 @@ def run_demo(hub_dump: Path | None, leaderboard_archive: Path | None, warehouse:
     began = time.perf_counter()
     log = None if verbose else log_file_for(warehouse, "demo")
     with full_log(log), open_instance(warehouse) as instance, \
-            HubStandIn(hub_dump, stable_port=True) as hub:
+            HubStandIn(hub_dump, stable_port=True, evals_dir=evals) as hub:
         if leaderboard_archive is not None:
             backfill_leaderboard_archive(defs, instance, leaderboard_archive, warehouse)
-        say(f"Hub stand-in serving {hub_dump} at {hub.endpoint}")
+        say(f"Hub stand-in serving {hub_dump}" + (f" and {evals}" if evals else "") + f" at {hub.endpoint}")
         resources = {"hub": {"config": {"endpoint": hub.endpoint}}, **_archive_resources(leaderboard_archive)}
         land_leaderboard_revision(defs, instance, hub.endpoint)
+        land_mteb_revision(defs, instance, hub.endpoint)
         say(f"refresh_everything for {day}: crawl the Hub, check, record the day's snapshot, build the dbt models, "
             "publish the marts, write the report")
         result = run_job(defs, instance, "refresh_everything", resources=resources, partition_key=day,
@@ -148,6 +153,29 @@ def land_leaderboard_revision(defs, instance, endpoint: str) -> str:
                   resources={"hub": {"config": {"endpoint": endpoint}}})
     say(f"leaderboard dataset {settings.LEADERBOARD_REPO_ID}: revision {revision[:12]} (partition {key}) "
         f"landed and checked in {time.perf_counter() - began:.1f} s")
+    return key
+
+
+def land_mteb_revision(defs, instance, endpoint: str) -> str | None:
+    """MTEB's results at the current revision as its partition, landed in one run (what its sensor does), when
+    the Hub serves them."""
+    from huggingface_hub.errors import RepositoryNotFoundError
+
+    from ingestion.evals.load import MTEB_REPO_ID
+    from ingestion.hub.client import HubClient
+    from orchestration.evals.partitions import MTEB_REVISION_TAG, mteb_revisions
+    from orchestration.leaderboard.partitions import revision_partition_key
+
+    try:
+        revision, modified = HubClient(endpoint).dataset_revision(MTEB_REPO_ID)
+    except RepositoryNotFoundError:
+        say(f"{MTEB_REPO_ID}: not served by this Hub, left out")
+        return None
+    key = revision_partition_key(revision, modified)
+    began = time.perf_counter()
+    run_partition(defs, instance, "mteb_load", mteb_revisions, key, f"{MTEB_REPO_ID} revision {revision[:12]}",
+                  tags={MTEB_REVISION_TAG: revision}, resources={"hub": {"config": {"endpoint": endpoint}}})
+    say(f"{MTEB_REPO_ID}: revision {revision[:12]} (partition {key}) landed in {time.perf_counter() - began:.1f} s")
     return key
 
 

@@ -5,6 +5,8 @@ It writes, in exactly the layouts of ../shared/data:
 * a Hub dump directory: ``models.jsonl`` (records as served by ``/api/models``,
   lineage and licences in tags as the Hub writes them) and the leaderboard
   ``contents`` dataset under ``datasets/open-llm-leaderboard/contents/data/``;
+* evaluation results (synthetic/evals.py): Community Evals in the records, benchmark datasets with their
+  ``eval.yaml``, MTEB's results dataset under ``datasets/mteb/results/``;
 * an archive of leaderboard CSV exports: ``v1/open_llm_leaderboard_v1_<date>.csv``
   and ``v2/open_llm_leaderboard_v2_<date>.csv`` in the early (emoji types,
   ``not_merged``) and late (``model_name``, ``evaluations_*``) v2 schemas.
@@ -26,6 +28,7 @@ from pathlib import Path
 
 from ingestion.settings import LEADERBOARD_FILENAME, LEADERBOARD_REPO_ID
 from ingestion.standin.synthetic.advance import DayChanges, advance_hub_dump
+from ingestion.standin.synthetic.evals import SyntheticEvals
 from ingestion.standin.synthetic.hub import DumpSummary, GeneratedModel, HubGenerator
 from ingestion.standin.synthetic.leaderboard import LeaderboardEvaluations
 
@@ -34,17 +37,23 @@ __all__ = ["DayChanges", "DumpSummary", "GeneratedModel", "HubGenerator", "Leade
 
 
 def write_hub_dump(out_dir: str | Path, n_models: int = 3000, seed: int = 42,
-                   leaderboard: bool = True, max_depth: int = 20) -> DumpSummary:
-    """Write a Hub dump directory laid out like ../shared/data/hub_dump."""
+                   leaderboard: bool = True, max_depth: int = 20, evals: bool = True) -> DumpSummary:
+    """Write a Hub dump directory laid out like ../shared/data/hub_dump (with ``evals``: evaluation results in
+    the records, benchmark datasets and MTEB's results, synthetic/evals.py)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     gen = HubGenerator(n_models, seed=seed, max_depth=max_depth)
+    evaluations = SyntheticEvals(seed) if evals else None
     tmp = out / "models.jsonl.partial"
     with tmp.open("w", encoding="utf-8") as fh:
         for record in gen.records():
+            if evaluations is not None:
+                evaluations.decorate(record, gen.models[-1])
             fh.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
             fh.write("\n")
     tmp.replace(out / "models.jsonl")
+    if evaluations is not None:
+        evaluations.write(out)
     n_rows = n_lb_models = 0
     revision_date = ""
     if leaderboard:
