@@ -41,6 +41,7 @@ class HubDump:
         self.mounts: dict[str, Path] = {}
         self.virtual: dict[str, dict[str, bytes]] = {}
         self._mount_revisions: dict[str, tuple[str, datetime]] = {}
+        self._revisions: dict[str, tuple[tuple, tuple[str, datetime]]] = {}
         self._virtual_time = datetime.now(timezone.utc)
 
     def mount(self, repo_id: str, folder: str | Path) -> None:
@@ -140,6 +141,12 @@ class HubDump:
         if repo_id in self.mounts and repo_id in self._mount_revisions:
             return self._mount_revisions[repo_id]  # a mounted folder is read-only real data: hashed once
         base = self.dataset_dir(repo_id)
+        # the files' names, times and sizes (one stat each): unchanged, the revision is the one computed last
+        # (a dataset of many files is asked for its revision at every file of a download)
+        signature = _signature(base)
+        cached = self._revisions.get(repo_id)
+        if cached is not None and cached[0] == signature:
+            return cached[1]
         digest = hashlib.sha1()
         newest = 0.0
         for rel in self.dataset_files(repo_id):
@@ -150,6 +157,7 @@ class HubDump:
         revision = digest.hexdigest(), datetime.fromtimestamp(newest, tz=timezone.utc)
         if repo_id in self.mounts:
             self._mount_revisions[repo_id] = revision
+        self._revisions[repo_id] = (signature, revision)
         return revision
 
     def _safe_path(self, *parts: str) -> Path | None:
@@ -188,6 +196,25 @@ class HubDump:
             fh.close()
             return None
         return fh
+
+
+def _signature(base: Path) -> tuple:
+    """(relative path, mtime in ns, size) of every file under ``base``, sorted: what the revision is made of."""
+    entries = []
+    stack = [base]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as it:
+                for entry in it:
+                    if entry.is_dir(follow_symlinks=False):
+                        stack.append(Path(entry.path))
+                    elif entry.is_file(follow_symlinks=False):
+                        stat = entry.stat(follow_symlinks=False)
+                        entries.append((entry.path, stat.st_mtime_ns, stat.st_size))
+        except OSError:
+            continue
+    return tuple(sorted(entries))
 
 
 _SHA_CACHE: dict[tuple[str, float, int], str] = {}

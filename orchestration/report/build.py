@@ -36,6 +36,7 @@ from orchestration.report.over_time import (
 from orchestration.report.performance import (
     downloads_section,
     improvement_section,
+    benchmark_coverage_section,
     improvement_timeline_section,
     params_for_performance_section,
     performance_section,
@@ -67,6 +68,8 @@ SECTIONS: list[tuple[str, Callable[[pd.DataFrame], Section]]] = [
     ("mart_params_for_performance", params_for_performance_section),
     ("mart_base_model_improvement", improvement_section),
     ("mart_improvement_timeline", improvement_timeline_section),
+    # evaluations after the leaderboard
+    ("mart_benchmark_coverage", benchmark_coverage_section),
     # the Hub over time
     ("mart_download_concentration", concentration_section),
     ("mart_family_adoption", family_section),

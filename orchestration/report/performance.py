@@ -151,3 +151,37 @@ def improvement_timeline_section(frame: pd.DataFrame, lines: int = 8) -> Section
     s.caption = (f"Improvement of the best derivative to date over its base model, by days since the base's "
                  f"release, for the {lines} base models with the most scored derivatives.")
     return s
+
+
+def benchmark_coverage_section(frame: pd.DataFrame) -> Section:
+    s = Section("mart_benchmark_coverage", "Evaluations reported on the Hub",
+                "Which benchmarks does the ecosystem report, from which sources, how often verified?")
+    tables = []
+    for population, part in by_population(frame):
+        totals = (part.groupby(["benchmark", "task", "source"], as_index=False)
+                  .agg(results=("n_new_results", "sum"), verified=("verified_share", "mean"))
+                  .sort_values(["results", "benchmark", "task"], ascending=[False, True, True]))
+        rows = [(f"{r.benchmark} : {r.task} ({r.source})", number(r.results)) for r in totals.head(TOP_N).itertuples()]
+        s.add(population_label(population), charts.bar_chart(
+            rows, title=f"{population_label(population)}: results per benchmark task", x_label="results (log scale)",
+            log=True, label_width=360))
+        # the best to date of each benchmark task, on its own scale (never compared across tasks)
+        best = part.sort_values("month").groupby(["benchmark", "task", "source"], as_index=False).tail(1)
+        best = best.sort_values(["benchmark", "task", "source"])
+        body = "".join(
+            f"<tr><td>{esc(r.benchmark)}</td><td>{esc(r.task)}</td><td>{esc(r.source)}</td>"
+            f"<td class='num'>{fmt_number(r.best_value)}</td><td>{'higher' if r.higher_is_better else 'lower'}</td>"
+            f"<td>{esc(r.best_model_id)}</td><td class='num'>{fmt_int(r.n_models_evaluated)}</td></tr>"
+            for r in best.head(60).itertuples())
+        tables.append(f"<details><summary>{esc(population_label(population))}: best score to date per benchmark task"
+                      f"</summary><table class='data'><thead><tr><th>benchmark</th><th>task</th><th>source</th>"
+                      f"<th>best to date</th><th>better is</th><th>model</th><th>models evaluated</th></tr></thead>"
+                      f"<tbody>{body}</tbody></table></details>")
+        if len(totals):
+            share = (part["verified_share"] * part["n_new_results"]).sum() / max(part["n_new_results"].sum(), 1)
+            s.headlines.append((f"{population_label(population)}: benchmark tasks reported",
+                                f"{fmt_int(len(totals))} ({fmt_share(share)} of results verified)"))
+    s.extra_html = "".join(tables)
+    s.caption = ("How many results each benchmark task has, by source (log scale), and the best score to date of "
+                 "each, on that task's own scale: scores of different benchmarks or tasks are never compared.")
+    return s

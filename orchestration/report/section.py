@@ -10,7 +10,8 @@ import pandas as pd
 
 from orchestration.report import charts
 
-POPULATION_LABELS = {"hub": "Hub", "leaderboard_v1": "Leaderboard v1", "leaderboard_v2": "Leaderboard v2"}
+POPULATION_LABELS = {"hub": "Hub", "leaderboard_v1": "Leaderboard v1", "leaderboard_v2": "Leaderboard v2",
+                     "hub_evals": "Hub evaluations"}
 POPULATION_ORDER = list(POPULATION_LABELS)
 TOP_N = 15
 

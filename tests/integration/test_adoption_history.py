@@ -26,8 +26,8 @@ DAYS = [date(2025, 3, 2), date(2025, 3, 3), date(2025, 3, 4)]
 HISTORY_MARTS = ("mart_download_concentration", "mart_family_adoption", "mart_adoption_trends", "mart_license_drift")
 FULL = {"ops": {"hub_models": {"config": {"mode": "full"}}}}
 # the crawl (with its gate) and the snapshot: the days are recorded first, the marts built after
-CRAWL_AND_SNAPSHOT = [["raw", "hub_models"], ["raw", "hub_model_removals"], ["raw", "hub_model_snapshots"],
-                      ["raw", "hub_model_keys"]]
+CRAWL_AND_SNAPSHOT = [["raw", "hub_models"], ["raw", "hub_model_removals"], ["raw", "hub_eval_results"],
+                      ["raw", "hub_model_snapshots"], ["raw", "hub_model_keys"]]
 
 
 def records(dump: Path) -> dict[str, dict]:

@@ -96,6 +96,7 @@ def test_the_demo_runs_on_a_postgres_instance_and_its_history_reads_back(postgre
                           dbname="dagster") as con:
         cur = con.cursor()
         cur.execute("select pipeline_name, status from runs order by pipeline_name")
-        assert cur.fetchall() == [("leaderboard_dataset_load", "SUCCESS"), ("refresh_everything", "SUCCESS")]
+        assert cur.fetchall() == [("leaderboard_dataset_load", "SUCCESS"), ("mteb_load", "SUCCESS"),
+                                  ("refresh_everything", "SUCCESS")]
         cur.execute("select count(*) from event_logs where run_id = %s", [run.run_id])
         assert cur.fetchone()[0] > 100, "the run's events are in PostgreSQL"

@@ -90,7 +90,7 @@ def test_the_asset_graph_is_served_from_raw_to_every_mart(webserver):
     nodes = {"/".join(n["assetKey"]["path"]): n for n in webserver["assetNodes"]}
     parents = {k: {"/".join(d["path"]) for d in n["dependencyKeys"]} for k, n in nodes.items()}
     marts = {k for k, n in nodes.items() if n["groupName"] == "marts"}
-    assert len(marts) == 17
+    assert len(marts) == 18
 
     def reaches(key, target, seen=frozenset()):
         return target in parents[key] or any(reaches(p, target, seen | {key}) for p in parents[key] - seen)
@@ -118,7 +118,8 @@ def test_checks_schedules_and_sensors_are_served(webserver):
     (repo,) = webserver["repositoriesOrError"]["nodes"]
     schedules = {s["name"]: s["cronSchedule"] for s in repo["schedules"]}
     assert schedules == {"hub_incremental_refresh": "0 3 * * *", "hub_full_reconcile": "0 4 * * 0"}
-    assert {s["name"] for s in repo["sensors"]} == {"leaderboard_revision_sensor", "leaderboard_archive_sensor"}
+    assert {s["name"] for s in repo["sensors"]} == {"leaderboard_revision_sensor", "leaderboard_archive_sensor",
+                                                    "mteb_revision_sensor", "benchmark_registry_sensor"}
 
 
 def test_the_asset_graph_opens_with_no_dialog_over_it(webserver):

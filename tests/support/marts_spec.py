@@ -6,6 +6,10 @@ enforced dbt contract).
 
 ALL = {"hub", "leaderboard_v1", "leaderboard_v2"}
 SCORED = {"leaderboard_v1", "leaderboard_v2"}
+# Evaluations reported on the Hub after the leaderboard: the generated dump has them; the real-data warehouse of
+# the acceptance tests is built from hub_dump and leaderboard only (../shared/data/evals has its own warehouse,
+# tests/acceptance/test_real_evals.py), so there this population is absent.
+EVALS = {"hub_evals"}
 # ../shared/docs/MARTS.md: every mart with its required columns, and the populations the real data allows
 MARTS = {
     "mart_daily_activity": (["activity_date", "new_models", "new_authors", "active_authors", "cumulative_models",
@@ -41,4 +45,7 @@ MARTS = {
     "mart_adoption_trends": (["week_start", "model_id", "root_model_id", "downloads", "downloads_change", "likes",
                               "likes_change", "growth_rank"], {"hub"}),
     "mart_license_drift": (["month", "relation", "drift", "n_edges", "edge_share", "conflict_edges"], {"hub"}),
+    # evaluations after the leaderboard
+    "mart_benchmark_coverage": (["month", "benchmark", "task", "source", "n_models_evaluated", "n_new_results",
+                                 "verified_share", "best_value", "best_model_id"], SCORED | EVALS),
 }

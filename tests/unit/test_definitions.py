@@ -50,7 +50,8 @@ def test_graph_is_connected_from_raw_to_every_mart(dbt_manifest):
     nodes = _load()["nodes"]
     raw = {k for k, v in nodes.items() if v["group"] == "raw"}
     assert raw == {"raw/hub_models", "raw/hub_model_removals", "raw/hub_model_snapshots", "raw/hub_model_keys",
-                   "raw/leaderboard_hub_results", "raw/leaderboard_archive_results"}
+                   "raw/leaderboard_hub_results", "raw/leaderboard_archive_results", "raw/hub_eval_results",
+                   "raw/hub_benchmarks", "raw/hub_benchmark_leaderboards", "raw/mteb_results", "raw/mteb_models"}
     marts = {k for k, v in nodes.items() if v["group"] == "marts"}
     assert {"marts/mart_ecosystem_summary", "marts/mart_author_concentration",
             "marts/mart_license_distribution"} <= marts

@@ -21,7 +21,7 @@ def test_every_mart_has_the_declared_freshness_policy(dbt_manifest):
 
     specs = observatory_dbt_models.specs_by_key
     marts = [k for k in specs if k.path[0] == "marts"]
-    assert len(marts) == 17
+    assert len(marts) == 18
     for key in marts:
         policy = specs[key].freshness_policy
         assert isinstance(policy, dg.FreshnessPolicy), f"{key.to_user_string()} has no FreshnessPolicy"

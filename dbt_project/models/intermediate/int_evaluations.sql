@@ -16,6 +16,10 @@ with directions as (
     select * from {{ ref('benchmark_metric_directions') }}
 ),
 
+registered_tasks as (
+    select distinct benchmark, task from {{ ref('stg_hub__benchmark_tasks') }}
+),
+
 leaderboard as (
     select
         model_id,
@@ -58,9 +62,11 @@ community as (
         coalesce(c.evaluated_at, m.last_modified_at, c.observed_at) as evaluated_at,
         c.observed_at,
         c.n_entries,
-        coalesce(d_task.higher_is_better, d_all.higher_is_better) as direction
+        coalesce(d_task.higher_is_better, d_all.higher_is_better) as direction,
+        r.task is not null as is_registered_task
     from community_ranked as c
     left join {{ ref('stg_hub__models') }} as m using (model_id)
+    left join registered_tasks as r on r.benchmark = c.benchmark and r.task = c.task
     left join directions as d_task on d_task.benchmark = c.benchmark and d_task.task = c.task
     left join directions as d_all on d_all.benchmark = c.benchmark and d_all.task = '*'
     where c.rank_in_key = 1
@@ -74,7 +80,7 @@ mteb_revisions as (
             as revision_rank
     from (
         select *, max(file_added_at) over (partition by model_id, model_revision) as max_added
-        from {{ ref('stg_mteb__results') }}
+        from {{ ref('int_mteb__results') }}
     )
 ),
 
@@ -105,14 +111,16 @@ mteb as (
     group by model_id, task
 )
 
+-- is_registered_task: a Community Evals entry names a task of a registered benchmark's eval.yaml (null for the
+-- leaderboards and MTEB, which are not Hub benchmark specs)
 select model_id, benchmark, task, metric, value, true as higher_is_better, source, verified, from_pull_request,
-       evaluated_at, observed_at, n_entries
+       evaluated_at, observed_at, n_entries, null::boolean as is_registered_task
 from leaderboard
 union all
 select model_id, benchmark, task, metric, value, coalesce(direction, true) as higher_is_better, source, verified,
-       from_pull_request, evaluated_at, observed_at, n_entries
+       from_pull_request, evaluated_at, observed_at, n_entries, is_registered_task
 from community
 union all
 select model_id, benchmark, task, metric, value, true as higher_is_better, source, verified, from_pull_request,
-       evaluated_at, observed_at, n_entries
+       evaluated_at, observed_at, n_entries, null::boolean as is_registered_task
 from mteb
