@@ -15,6 +15,7 @@ from dagster_dbt import DbtCliResource
 
 from ingestion.hub.landing import landed_crawls, promote_crawl, reject_crawl
 from ingestion.warehouse import transaction
+from orchestration.evals import expectations as evals
 from orchestration.hub.expectations import HUB_KEYS, hub_frame, hub_model_rules
 from orchestration.dbt.source_tests import run_source_tests, source_test_specs
 from orchestration.quality.history import quarantine_rows, record_dbt_results, record_results
@@ -38,6 +39,15 @@ SOURCE_KEYS = [dg.AssetKey(["raw", "hub_models"]), dg.AssetKey(["raw", "hub_mode
                     "Passed: the crawl becomes visible in raw.hub_models. An ERROR rule failed: the crawl moves to "
                     "raw.hub_models_rejected, nothing downstream runs, and no later build reads it. Rows failing a "
                     "QUARANTINE rule go to quality.quarantine."),
+           dg.AssetCheckSpec(
+               evals.CHECK, asset=dg.AssetKey(["raw", "hub_eval_results"]), blocking=False,
+               # the registered benchmarks' tasks are known before the entries are judged
+               additional_deps=[dg.AssetKey(["raw", "hub_benchmarks"])],
+               description="Great Expectations on the Community Evals of the crawls the gate checks, before they "
+                           "are made visible: an implausible date or value goes to quality.quarantine "
+                           "(int_evaluations leaves it out); a task reported on two scales, a benchmark that is "
+                           "not registered, a task reported twice in one record are warnings. Never rejects a "
+                           "crawl."),
            *source_test_specs(SOURCE_KEYS)],
     description="The gate of raw/hub_models, then dbt's tests of the raw.hub_models and raw.hub_model_removals "
                 "sources on what it made visible.",
@@ -45,16 +55,16 @@ SOURCE_KEYS = [dg.AssetKey(["raw", "hub_models"]), dg.AssetKey(["raw", "hub_mode
 def hub_models_expectations(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource,
                             quality: QualityResource, dbt: DbtCliResource):
     with warehouse.write_lock(context):  # one writer from the verdicts to dbt's source tests
-        yield gate(context, warehouse, quality)
+        yield from gate(context, warehouse, quality)
         verdicts, results = run_source_tests(context, dbt, SOURCE_KEYS)
         with warehouse.connect(context) as con:
             record_dbt_results(con, verdicts, context.op_execution_context.run_id)
     yield from results
 
 
-def gate(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource,
-         quality: QualityResource) -> dg.AssetCheckResult:
-    """Check every landed crawl; promote them all or reject them all (see the module's docstring)."""
+def gate(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource, quality: QualityResource):
+    """Check every landed crawl; promote them all or reject them all (see the module's docstring). Yields the
+    verdict on the models, then the one on their Community Evals."""
     run_id = context.op_execution_context.run_id
     with warehouse.connect(context) as con:
         crawl_ids = landed_crawls(con)
@@ -62,13 +72,18 @@ def gate(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource,
         context.log.info(f"checking {len(frame)} records of {len(crawl_ids)} landed crawl(s)")
         results = run_suite(frame, hub_model_rules(), "hub_models", HUB_KEYS)
         results += duplicate_rules(con, crawl_ids, quality) + [crawl_volume_rule(con, crawl_ids, quality)]
+        eval_frame = evals.eval_frame(con, crawl_ids)
+        eval_results = run_suite(eval_frame, evals.eval_rules(), "hub_eval_results", evals.EVAL_KEYS)
         accepted = not any(r.severity == ERROR and not r.passed for r in results)
-        removed = quarantined = 0
+        removed = quarantined = eval_quarantined = 0
         with transaction(con):
             record_results(con, ASSET, CHECK, results, run_id, ",".join(crawl_ids))
+            record_results(con, evals.ASSET, evals.CHECK, eval_results, run_id, ",".join(crawl_ids))
             if accepted:
                 quarantined = quarantine_rows(con, ASSET, CHECK, results, run_id,
                                               {"listing_is_public": "private"})
+                eval_quarantined = quarantine_rows(con, evals.ASSET, evals.CHECK, eval_results, run_id,
+                                                   {"eval_date_plausible": "evaluated_at"})
                 for crawl_id in crawl_ids:
                     removed += promote_crawl(con, crawl_id)
                 con.execute("update raw.hub_crawls set verified_at = now() where crawl_id in (select unnest(?))",
@@ -83,9 +98,14 @@ def gate(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource,
         context.log.error(f"crawl(s) {', '.join(crawl_ids)} rejected: moved to raw.hub_models_rejected; "
                           "raw.hub_models is unchanged")
     verdict = ("accepted" if accepted else "rejected") if crawl_ids else "(nothing)"
-    return check_result(results, {"crawls_checked": ", ".join(crawl_ids) or "(none waiting)", "verdict": verdict,
-                                  "rows_checked": len(frame), "removed_models_recorded": removed},
-                        quarantined=quarantined, asset_key=SOURCE_KEYS[0], check_name=CHECK)
+    yield check_result(results, {"crawls_checked": ", ".join(crawl_ids) or "(none waiting)", "verdict": verdict,
+                                 "rows_checked": len(frame), "removed_models_recorded": removed},
+                       quarantined=quarantined, asset_key=SOURCE_KEYS[0], check_name=CHECK)
+    yield check_result(eval_results, {"crawls_checked": ", ".join(crawl_ids) or "(none waiting)",
+                                      "entries_checked": len(eval_frame),
+                                      "verdict": f"the crawl was {verdict}" if crawl_ids else "(nothing)"},
+                       quarantined=eval_quarantined, asset_key=dg.AssetKey(["raw", "hub_eval_results"]),
+                       check_name=evals.CHECK)
 
 
 def duplicate_rules(con, crawl_ids: list[str], quality: QualityResource) -> list[RuleResult]:

@@ -99,3 +99,33 @@ def test_each_benchmark_task_keeps_its_own_scale_and_direction(good):
             # a 0-1 benchmark's best never reaches another's 0-100 range, and the other way round
             assert scales[benchmark].low <= bottom <= top <= scales[benchmark].high, (benchmark, task)
     assert {"community_evals", "mteb", "leaderboard_v1", "leaderboard_v2"} <= sources
+
+
+def test_the_quality_gate_quarantines_implausible_entries_and_the_evaluation_table_leaves_them_out(good):
+    warehouse = good[0]
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        quarantined = con.execute("""
+            select q.model_id, q.row_number, e.benchmark, e.task, e.evaluated_at
+            from quality.quarantine q
+            join raw.hub_eval_results e on e.model_id = q.model_id and e.crawl_id = q.crawl_id
+                                       and e.entry_no = q.row_number
+            where q.asset = 'raw/hub_eval_results' and q.rule = 'eval_date_plausible'""").fetchall()
+        assert quarantined, "the generated entries dated 2009 are quarantined by the gate"
+        assert {str(r[4])[:10] for r in quarantined} == {"2009-05-01"}
+        for model_id, entry_no, benchmark, task, _ in quarantined:
+            kept = con.execute("""
+                select count(*) from raw.hub_eval_results e
+                where model_id = ? and benchmark = ? and task = ? and entry_no <> ?
+                  and not exists (select 1 from quality.quarantine q where q.asset = 'raw/hub_eval_results'
+                                  and q.model_id = e.model_id and q.crawl_id = e.crawl_id
+                                  and q.row_number = e.entry_no)""",
+                               [model_id, benchmark, task, entry_no]).fetchone()[0]
+            rows = con.execute("select count(*) from intermediate.int_evaluations where model_id = ? "
+                               "and benchmark = ? and task = ? and source = 'community_evals'",
+                               [model_id, benchmark, task]).fetchone()[0]
+            assert rows == min(kept, 1), (model_id, benchmark, task)
+        verdicts = dict(con.execute("""
+            select rule, passed from quality.check_results
+            where asset = 'raw/hub_eval_results' and check_name = 'hub_eval_results_expectations'""").fetchall())
+    assert verdicts["eval_date_plausible"] is False and verdicts["eval_registered_benchmark"] is False
+    assert verdicts["eval_value_plausible"] is True

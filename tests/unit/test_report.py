@@ -114,6 +114,17 @@ def frames(model_id: str = "meta-llama/Llama-3.1-8B", license_id: str = "apache-
             "population": ["hub"] * 3, "month": pd.to_datetime(["2024-01-01"] * 3),
             "relation": ["finetune", "finetune", "quantized"], "drift": ["same", "more_permissive", "dropped"],
             "n_edges": [3, 1, 2], "edge_share": [0.75, 0.25, 1.0], "conflict_edges": [0, 1, 0]}),
+        "mart_benchmark_coverage": pd.DataFrame({
+            "population": ["hub_evals", "hub_evals", "hub_evals", "leaderboard_v2"],
+            "month": pd.to_datetime(["2026-01-01", "2026-02-01", "2026-01-01", "2024-06-01"]),
+            "benchmark": ["Idavidrein/gpqa", "Idavidrein/gpqa", "hf-audio/open-asr-leaderboard",
+                          "open_llm_leaderboard_v2"],
+            "task": ["diamond", "diamond", "ami", "average"],
+            "source": ["community_evals", "community_evals", "community_evals", "leaderboard_v2"],
+            "n_models_evaluated": [2, 3, 1, 40], "n_new_results": [2, 1, 1, 40],
+            "verified_share": [0.5, 0.0, 0.0, 1.0], "best_value": [0.61, 0.7, 12.5, 45.2],
+            "best_model_id": [model_id, "org/other", model_id, model_id],
+            "higher_is_better": [True, True, False, True]}),
     }
 
 

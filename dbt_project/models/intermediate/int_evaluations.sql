@@ -5,6 +5,7 @@
 -- Sources: the Open LLM Leaderboard v1 and v2 (a model's best average on the version's latest snapshot,
 -- task `average`), Community Evals (the .eval_results entries of each model's latest record) and MTEB
 -- (the latest landed revision of mteb/results).
+-- Community Evals entries the quality gate quarantined are left out.
 -- De-duplication, within model x benchmark x task x source:
 --   Community Evals: only the model's latest record counts (landing replaces a model's entries when a newer
 --     record reports them); among its entries a verified one beats an unverified one, then an entry merged
@@ -37,6 +38,12 @@ leaderboard as (
     where best_average_score is not null
 ),
 
+quarantined as (
+    -- entries the Hub gate's Great Expectations rules set aside (an implausible date or value)
+    select model_id, crawl_id, row_number as entry_no from {{ ref('stg_quality__quarantine') }}
+    where asset = 'raw/hub_eval_results'
+),
+
 community_ranked as (
     select
         e.*,
@@ -46,6 +53,7 @@ community_ranked as (
         ) as rank_in_key,
         count(*) over (partition by model_id, benchmark, task) as n_entries
     from {{ ref('stg_hub__eval_results') }} as e
+    anti join quarantined as q using (model_id, crawl_id, entry_no)
 ),
 
 community as (

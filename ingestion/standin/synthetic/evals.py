@@ -4,7 +4,7 @@
   (``{filename, verified, data, pullRequest?}``), on registered benchmarks of different scales: a 0-100 score,
   a 0-1 fraction, an error rate (lower is better); one benchmark's entries cite two revisions of it; a few
   entries are verified or come from open pull requests; a few items are invalid (the Hub's error items, an
-  entry without its task id) and one benchmark id is not registered. Derivatives of an evaluated model are
+  entry without its task id, an implausible date) and one benchmark id is not registered. Derivatives of an evaluated model are
   often evaluated on their base's benchmarks, a little better on average, so improvements over the base exist.
   Dates fall between a model's creation and its last modification (over the generator's two years).
 - Benchmarks: each registered one is a dataset with an ``eval.yaml`` (``datasets/<org>/<name>/eval.yaml``).
@@ -98,6 +98,8 @@ class SyntheticEvals:
                 item = {"filename": filename, "error": "Invalid YAML: expected a list of results"}
             elif roll < 0.015:
                 del data["dataset"]["task_id"]
+            elif roll < 0.02:  # a typing error the format allows: the quality gate quarantines it
+                data["date"] = "2009-05-01"
             items.append(item)
             if n == 0 and rng.random() < 0.05:  # the same result reported again from an open pull request
                 items.append({**item, "pullRequest": 1 + rng.randrange(20)} if "error" not in item else item)
