@@ -13,6 +13,7 @@ from orchestration.report.section import (
     Section,
     as_date,
     by_population,
+    by_series,
     number,
     population_label,
 )
@@ -20,19 +21,23 @@ from orchestration.report.section import (
 
 def performance_section(frame: pd.DataFrame) -> Section:
     s = Section("mart_performance_over_time", "Benchmark progress", "Is performance rising, and for which types?")
-    for population, part in by_population(frame):
+    for label, part in by_series(frame):
         series = {}
         for model_type, rows in part.sort_values("month").groupby("model_type", sort=True):
             series[str(model_type)] = [(as_date(m), number(v)) for m, v in zip(rows["month"], rows["best_score_to_date"])]
-        s.add(population_label(population), charts.line_chart(
-            series, title=f"{population_label(population)}: best average score to date by model type", x_label="month",
-            y_label="best average score to date", step=True, y_zero=False), list(series))
-        best = part.loc[part["max_score"].idxmax()] if len(part) else None
+        s.add(label, charts.line_chart(
+            series, title=f"{label}: best score to date by model type", x_label="month",
+            y_label="best score to date", step=True, y_zero=False), list(series))
+        lower_better = "higher_is_better" in part.columns and len(part) and not bool(part["higher_is_better"].iloc[0])
+        best = (part.loc[part["max_score"].idxmin() if lower_better else part["max_score"].idxmax()]
+                if len(part) else None)
         if best is not None:
-            s.headlines.append((f"{population_label(population)}: best average score",
+            s.headlines.append((f"{label}: best score",
                                 f"{best['max_score']:.1f} ({best['model_type']}, {as_date(best['month']):%Y-%m})"))
-    s.caption = ("The best average benchmark score reached so far by each model type, month by month. Scores "
-                 "of the two leaderboard versions use different suites and are never compared.")
+    s.caption = ("The best score reached so far by each model type, month by month (for the leaderboards, the "
+                 "best average). Each leaderboard version and each benchmark task reported on the Hub is a series "
+                 "of its own, never compared with another; for the Hub's evaluations, the task with the most "
+                 "results is drawn.")
     return s
 
 
@@ -88,7 +93,7 @@ def downloads_section(frame: pd.DataFrame) -> Section:
 def params_for_performance_section(frame: pd.DataFrame) -> Section:
     s = Section("mart_params_for_performance", "Parameters needed for a score",
                 "How many parameters does a given score need, over time?")
-    for population, part in by_population(frame):
+    for label, part in by_series(frame):
         thresholds = sorted(part["score_threshold"].unique())
         shown = thresholds[:: -max(1, math.ceil(len(thresholds) / 6))][::-1]  # at most six, the highest included
         series = {}
@@ -96,13 +101,13 @@ def params_for_performance_section(frame: pd.DataFrame) -> Section:
             rows = part[part["score_threshold"] == threshold].sort_values("month")
             series[f"score \u2265 {fmt_number(threshold)}"] = [(as_date(m), number(p)) for m, p in
                                                                zip(rows["month"], rows["min_params_b"])]
-        s.add(population_label(population), charts.line_chart(
-            series, title=f"{population_label(population)}: smallest model reaching each score", x_label="month",
+        s.add(label, charts.line_chart(
+            series, title=f"{label}: smallest model reaching each score", x_label="month",
             y_label="billions of parameters (log scale)", y_log=True), list(series))
         if len(part):
             top = max(thresholds)
             last = part[part["score_threshold"] == top].sort_values("month").iloc[-1]
-            s.headlines.append((f"{population_label(population)}: smallest model scoring \u2265 {fmt_number(top)}",
+            s.headlines.append((f"{label}: smallest model scoring \u2265 {fmt_number(top)}",
                                 f"{last['model_id']} ({fmt_number(last['min_params_b'])} B params)"))
     s.caption = ("For a few score thresholds, the parameter count of the smallest model reaching it by each "
                  "month (log scale): a falling line means the same score needs fewer parameters.")
@@ -112,17 +117,17 @@ def params_for_performance_section(frame: pd.DataFrame) -> Section:
 def improvement_section(frame: pd.DataFrame) -> Section:
     s = Section("mart_base_model_improvement", "Community improvement on base models",
                 "Which base models were improved most by the community?")
-    for population, part in by_population(frame):
+    for label, part in by_series(frame):
         top = part.dropna(subset=["improvement_pct"]).sort_values(
             ["improvement_pct", "base_model_id"], ascending=[False, True]).head(TOP_N)
         rows = [(str(r.base_model_id), number(r.improvement_pct)) for r in top.itertuples()]
-        s.add(population_label(population), charts.bar_chart(
-            rows, title=f"{population_label(population)}: best derivative's gain over its base model",
+        s.add(label, charts.bar_chart(
+            rows, title=f"{label}: best derivative's gain over its base model",
             x_label="improvement over the base model's score (%)", label_width=320,
             fmt=charts.fmt_pct_change))
         if len(top):
             lead = top.iloc[0]
-            s.headlines.append((f"{population_label(population)}: most improved base", f"{lead['base_model_id']} "
+            s.headlines.append((f"{label}: most improved base", f"{lead['base_model_id']} "
                                 f"({lead['improvement_pct']:+.1f}% by {lead['best_derivative_id']})"))
     s.caption = (f"The {TOP_N} base models whose best derivative (merges excluded) beats the base's own score "
                  "by the largest margin.")
@@ -132,21 +137,21 @@ def improvement_section(frame: pd.DataFrame) -> Section:
 def improvement_timeline_section(frame: pd.DataFrame, lines: int = 8) -> Section:
     s = Section("mart_improvement_timeline", "How fast derivatives improve",
                 "How quickly do derivatives improve, normalised by how many there are?")
-    for population, part in by_population(frame):
+    for label, part in by_series(frame):
         final = part.sort_values("days_since_release").groupby("base_model_id").tail(1)
         chosen = final.sort_values(["derivatives_to_date", "base_model_id"], ascending=[False, True]).head(lines)
         series = {}
         for base in chosen["base_model_id"]:
             rows = part[part["base_model_id"] == base].sort_values("days_since_release")
             series[str(base)] = [(int(d), number(v)) for d, v in zip(rows["days_since_release"], rows["improvement_pct"])]
-        s.add(population_label(population), charts.line_chart(
-            series, title=f"{population_label(population)}: improvement over time for the most derived base models",
+        s.add(label, charts.line_chart(
+            series, title=f"{label}: improvement over time for the most derived base models",
             dates=False, x_label="days since the base model's release", y_label="improvement to date (%)",
             step=True, y_fmt=lambda v: f"{v:.0f}%"), list(series))
         if len(part):
             median_days = part.loc[part["improvement_pct"] > 0].groupby("base_model_id")["days_since_release"].min()
             if len(median_days):
-                s.headlines.append((f"{population_label(population)}: median days to the first gain",
+                s.headlines.append((f"{label}: median days to the first gain",
                                     f"{median_days.median():.0f} days ({len(median_days)} base models)"))
     s.caption = (f"Improvement of the best derivative to date over its base model, by days since the base's "
                  f"release, for the {lines} base models with the most scored derivatives.")

@@ -42,6 +42,24 @@ def by_population(frame: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
     return [(p, frame[frame["population"] == p]) for p in ordered]
 
 
+def by_series(frame: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    """One panel per population, each on one benchmark task: scores of different tasks are never drawn on one
+    axis. A population with several tasks (hub_evals) shows the one with the most rows, named in the title."""
+    panels = []
+    for population, part in by_population(frame):
+        label = population_label(population)
+        if "benchmark" in part.columns and "task" in part.columns and len(part):
+            counts = part.groupby(["benchmark", "task"]).size().reset_index(name="n")
+            counts = counts.sort_values(["n", "benchmark", "task"], ascending=[False, True, True])
+            if len(counts) > 1 or population not in ("leaderboard_v1", "leaderboard_v2"):
+                benchmark, task = counts.iloc[0]["benchmark"], counts.iloc[0]["task"]
+                part = part[(part["benchmark"] == benchmark) & (part["task"] == task)]
+                more = f", 1 of {len(counts)} tasks" if len(counts) > 1 else ""
+                label = f"{label} ({benchmark} : {task}{more})"
+        panels.append((label, part))
+    return panels
+
+
 def as_date(value) -> date:
     if isinstance(value, datetime):
         return value.date()

@@ -52,6 +52,7 @@ def landed_evals(shared_data, tmp_path_factory, dbt_manifest):
             load_mteb_revision(con, client, folder / "cache", revision, progress=lambda _: None)
         (folder / "steps.json").write_text(json.dumps(steps, default=str))
         out = subprocess.run([dbt_executable(), "build", "--select", "+mart_benchmark_coverage",
+                              "+mart_base_model_improvement", "+mart_performance_over_time",
                               "--exclude-resource-type", "unit_test", "--project-dir", str(DBT_PROJECT_DIR),
                               "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(folder / "target")],
                              cwd=DBT_PROJECT_DIR, env=project_env(OBSERVATORY_WAREHOUSE=str(folder / "evals.duckdb")),
@@ -144,3 +145,30 @@ def test_the_evaluation_table_and_coverage_hold_every_source(landed_evals):
     gpqa = _query(warehouse, "select best_value, best_model_id from marts.mart_benchmark_coverage "
                              "where benchmark = 'Idavidrein/gpqa' order by month desc limit 1")
     assert gpqa == [(78.8, "Vedika-advanced-AI/Vedika-4.1-flash")]
+
+
+def test_an_mteb_model_s_improvement_over_its_adapted_from_base_is_in_the_improvement_mart(landed_evals):
+    warehouse, _, folder = landed_evals
+    # from the files: models whose model_meta.json names a base that has results on the same task
+    results = {}
+    bases = {}
+    for meta in (folder / "mteb_results" / "results").glob("*/*/model_meta.json"):
+        doc = json.loads(meta.read_text())
+        bases[doc["name"]] = doc.get("adapted_from")
+        for task in meta.parent.glob("*.json"):
+            if task.name != "model_meta.json":
+                results.setdefault(doc["name"], set()).add(task.stem)
+    pairs = {(base, model, task) for model, base in bases.items() if base in results
+             for task in results.get(model, set()) & results[base]}
+    assert pairs, "the real files hold derivatives evaluated on their base's tasks"
+    rows = _query(warehouse, """
+        select base_model_id, best_derivative_id, task, improvement_pct from marts.mart_base_model_improvement
+        where population = 'hub_evals' and benchmark = 'mteb/results'""")
+    # every pair the mart holds is one the files hold (a derivative released before its base, or evaluated only
+    # in an older revision, is left out)
+    assert rows and {(b, d, t) for b, d, t, _ in rows} <= pairs
+    kalm = {t: pct for b, d, t, pct in rows if b == "HIT-TMG/KaLM-embedding-multilingual-mini-instruct-v2"}
+    assert kalm and all(pct > 0 for pct in kalm.values()), "KaLM v2.5 improves on v2 on every shared task"
+    over_time = _query(warehouse, "select count(distinct task) from marts.mart_performance_over_time "
+                                  "where population = 'hub_evals' and benchmark = 'mteb/results'")
+    assert over_time == [(6,)]

@@ -1,32 +1,40 @@
--- Is performance rising, and for which types? One row per leaderboard population x release
--- month x model type: the models released that month, scored by their best average.
--- Scores of v1 and v2 are different suites: each population stands alone.
+-- Is performance rising, and for which types? One row per population x benchmark x task x release
+-- month x model type: the models released that month, scored by their score on the task (for the
+-- leaderboards: their best average). Each benchmark task is a series of its own, on its own scale:
+-- v1 and v2, and every task reported on the Hub, are never mixed. "Best" is the highest score, or the
+-- lowest for an error rate (higher_is_better false).
 with scored as (
-    select population, model_id, model_type, best_score,
+    select population, benchmark, task, higher_is_better, model_id, model_type, score,
+           case when higher_is_better then score else -score end as signed_score,
            cast(date_trunc('month', release_date) as date) as month
-    from {{ ref('int_population_models') }}
-    where population like 'leaderboard_%' and best_score is not null and release_date is not null
+    from {{ ref('int_scored_models') }}
+    where release_date is not null
 ),
 
 monthly as (
-    select population, month, model_type,
+    select population, benchmark, task, month, model_type,
+           any_value(higher_is_better) as higher_is_better,
            -- averaged as decimals: an exact sum, so the same input gives the same bits whatever the
            -- order the threads add in
-           avg(cast(best_score as decimal(38, 12))) as avg_score, max(best_score) as max_score,
+           avg(cast(score as decimal(38, 12))) as avg_score, max(signed_score) as best_signed,
            count(*) as n_models
     from scored
-    group by all
+    group by population, benchmark, task, month, model_type
 )
 
 select
     population,
+    benchmark,
+    task,
     month,
     model_type,
-    avg_score,
-    max_score,
+    cast(avg_score as double) as avg_score,
+    case when higher_is_better then best_signed else -best_signed end as max_score,
     n_models,
     sum(n_models) over running as cumulative_models,
-    max(max_score) over running as best_score_to_date
+    case when higher_is_better then max(best_signed) over running
+         else -max(best_signed) over running end as best_score_to_date,
+    higher_is_better
 from monthly
-window running as (partition by population, model_type order by month
+window running as (partition by population, benchmark, task, model_type order by month
                    rows between unbounded preceding and current row)
