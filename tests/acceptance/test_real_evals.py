@@ -53,6 +53,7 @@ def landed_evals(shared_data, tmp_path_factory, dbt_manifest):
         (folder / "steps.json").write_text(json.dumps(steps, default=str))
         out = subprocess.run([dbt_executable(), "build", "--select", "+mart_benchmark_coverage",
                               "+mart_base_model_improvement", "+mart_performance_over_time",
+                              "--indirect-selection", "cautious",  # the tests whose every parent is built
                               "--exclude-resource-type", "unit_test", "--project-dir", str(DBT_PROJECT_DIR),
                               "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(folder / "target")],
                              cwd=DBT_PROJECT_DIR, env=project_env(OBSERVATORY_WAREHOUSE=str(folder / "evals.duckdb")),
