@@ -22,11 +22,12 @@ from huggingface_hub.utils import build_hf_headers, hf_raise_for_status, http_ba
 
 log = logging.getLogger(__name__)
 
-# Every field the marts and checks need; all are allowed on listing (HUB_API.md, EVALS.md §3). ``evalResults``
-# (Community Evals) rides along: the incremental crawl fetches them only for the models modified since the last.
+# Every field the marts and checks need; all are allowed on listing (HUB_API.md, EVALS.md §3, §5). ``evalResults``
+# (Community Evals) and the card's ``model-index`` ride along: the incremental crawl fetches them only for the
+# models modified since the last.
 MODEL_EXPAND_FIELDS: tuple[str, ...] = (
     "author", "cardData", "config", "createdAt", "downloads", "downloadsAllTime", "evalResults", "gated", "gguf",
-    "lastModified", "library_name", "likes", "pipeline_tag", "private", "safetensors", "sha", "tags",
+    "lastModified", "library_name", "likes", "model-index", "pipeline_tag", "private", "safetensors", "sha", "tags",
 )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import duckdb
 
 from ingestion.evals.landing import EVALS_DDL
+from ingestion.evals.landing import MIGRATIONS as EVALS_MIGRATIONS
 from ingestion.hub.fields import FIELD_COLUMNS, columns_ddl, fields_select
 from ingestion.leaderboard.readers import LANDING_COLUMNS
 from ingestion.warehouse.rules import install_rules
@@ -137,6 +138,8 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create what is missing of the raw schema, and (re)install the shared rules."""
     con.execute(_HUB_DDL)
     con.execute(EVALS_DDL)
+    for table, column, column_type in EVALS_MIGRATIONS:
+        con.execute(f"alter table {RAW_SCHEMA}.{table} add column if not exists {column} {column_type}")
     for table, column, column_type in _MIGRATIONS:
         con.execute(f"alter table {RAW_SCHEMA}.{table} add column if not exists {column} {column_type}")
     for table in LEADERBOARD_TABLES:

@@ -14,13 +14,16 @@ import json
 import pandas as pd
 
 from ingestion.evals.community import parse_eval_items
+from ingestion.evals.landing import ORIGINS
+from ingestion.evals.model_index import parse_model_index
 from ingestion.hub.landing import latest_landed_records
 from orchestration.quality.suites import QUARANTINE, WARN, Rule, gx_expectations
 
 ASSET = "raw/hub_eval_results"
 CHECK = "hub_eval_results_expectations"
-# row_number holds the entry's position in its record's evalResults (quality.quarantine's row key)
-EVAL_KEYS = ["model_id", "crawl_id", "row_number"]
+# quality.quarantine's row key: source_name holds the origin (eval_results, model_index), row_number the entry's
+# position in its record's evalResults (or model-index metrics)
+EVAL_KEYS = ["model_id", "crawl_id", "source_name", "row_number"]
 EARLIEST = "2015-01-01"  # before any benchmark on the Hub
 VALUE_RANGE = (-100.0, 1000.0)  # fractions, percentages, error rates (a few above 100)
 
@@ -41,7 +44,8 @@ def eval_rules() -> list[Rule]:
         Rule("eval_registered_benchmark", "an entry names a task of a registered benchmark (its eval.yaml)",
              lambda: gxe.ExpectColumnValuesToBeInSet(column="registered", value_set=[True]), severity=WARN),
         Rule("eval_reported_once", "a record reports each benchmark task once (int_evaluations keeps one)",
-             lambda: gxe.ExpectCompoundColumnsToBeUnique(column_list=["model_id", "crawl_id", "benchmark", "task"]),
+             lambda: gxe.ExpectCompoundColumnsToBeUnique(column_list=["model_id", "crawl_id", "source_name", "benchmark",
+                                                                     "task"]),
              severity=WARN),
     ]
 
@@ -49,22 +53,27 @@ def eval_rules() -> list[Rule]:
 def eval_frame(con, crawl_ids: list[str]) -> pd.DataFrame:
     """The Community Evals entries of the given landed crawls (each model's latest record in them), as the
     landing will land them, with what the rules read."""
-    records = con.execute(f"""
-        select model_id, crawl_id, fetched_at, try_cast(payload ->> '$.lastModified' as timestamptz),
-               payload -> '$.evalResults'
-        from ({latest_landed_records("crawl_id in (select unnest(?))")})
-        where (payload -> '$.evalResults') is not null""", [crawl_ids]).fetchall()
     rows = []
-    for model_id, crawl_id, fetched_at, last_commit, items in records:
-        entries, _ = parse_eval_items(json.loads(items), observed_at=fetched_at, last_commit=last_commit)
-        rows += [{"model_id": model_id, "crawl_id": crawl_id, "row_number": e.entry_no, "filename": e.filename,
-                  "benchmark": e.benchmark, "task": e.task, "value": e.value, "evaluated_at": e.evaluated_at}
-                 for e in entries]
-    columns = ["model_id", "crawl_id", "row_number", "filename", "benchmark", "task", "value", "evaluated_at"]
+    for origin, path in ORIGINS.items():
+        records = con.execute(f"""
+            select model_id, crawl_id, fetched_at, try_cast(payload ->> '$.lastModified' as timestamptz), {path}
+            from ({latest_landed_records("crawl_id in (select unnest(?))")})
+            where ({path}) is not null""", [crawl_ids]).fetchall()
+        for model_id, crawl_id, fetched_at, last_commit, items in records:
+            if origin == "eval_results":
+                entries, _ = parse_eval_items(json.loads(items), observed_at=fetched_at, last_commit=last_commit)
+            else:
+                entries, _ = parse_model_index(json.loads(items))
+            rows += [{"model_id": model_id, "crawl_id": crawl_id, "source_name": origin, "row_number": e.entry_no,
+                      "filename": e.filename, "benchmark": e.benchmark, "task": e.task, "value": e.value,
+                      "evaluated_at": e.evaluated_at} for e in entries]
+    columns = ["model_id", "crawl_id", "source_name", "row_number", "filename", "benchmark", "task", "value",
+               "evaluated_at"]
     frame = pd.DataFrame(rows, columns=columns)
     if frame.empty:
         return frame.assign(mixed_scale=pd.Series(dtype=bool), registered=pd.Series(dtype=bool))
     frame["evaluated_at"] = pd.to_datetime(frame["evaluated_at"], utc=True)
+    frame["row_number"] = frame["row_number"].astype("int64")
     # the scale of a task: its values here and those already landed for other models
     landed = con.execute("select benchmark, task, value from raw.hub_eval_results "
                          "where model_id not in (select unnest(?))", [frame["model_id"].unique().tolist()]).df()

@@ -86,6 +86,10 @@ def test_each_benchmark_task_keeps_its_own_scale_and_direction(good):
             select benchmark || ':' || task, arg_max(best_value, month)
             from marts.mart_benchmark_coverage where population = 'hub_evals' group by all""").fetchall())
         sources = {r[0] for r in con.execute("select distinct source from marts.mart_benchmark_coverage").fetchall()}
+        card_tasks = dict(con.execute("select task, count(*) from intermediate.int_evaluations "
+                                      "where source = 'model_index' group by 1").fetchall())
+        card_rejects = con.execute("select count(*) from raw.hub_eval_results_quarantine where origin = 'model_index' "
+                                   "and reason = 'metric.value ''n/a'' is not a number'").fetchone()[0]
     scales = {b.dataset_id: b for b in BENCHMARKS}
     assert {(b, t) for b, t, *_ in evaluations} == {(b.dataset_id, t) for b in BENCHMARKS for t in b.tasks}
     for benchmark, task, low, high, n, higher_is_better in evaluations:
@@ -98,7 +102,9 @@ def test_each_benchmark_task_keeps_its_own_scale_and_direction(good):
         if benchmark in scales:
             # a 0-1 benchmark's best never reaches another's 0-100 range, and the other way round
             assert scales[benchmark].low <= bottom <= top <= scales[benchmark].high, (benchmark, task)
-    assert {"community_evals", "mteb", "leaderboard_v1", "leaderboard_v2"} <= sources
+    assert {"community_evals", "model_index", "mteb", "leaderboard_v1", "leaderboard_v2"} <= sources
+    # the cards' model-index: one series per metric, the value that is not a number set aside with its reason
+    assert set(card_tasks) == {"all:acc", "all:acc_norm"} and card_rejects > 0
 
 
 def test_the_quality_gate_quarantines_implausible_entries_and_the_evaluation_table_leaves_them_out(good):

@@ -144,3 +144,28 @@ def test_the_stand_in_serves_benchmarks_leaderboards_and_eval_results_through_th
     listed = next(m for m in api.list_models(search=evaluated["id"].split("/")[1], expand=["evalResults"])
                   if m.id == evaluated["id"])
     assert listed.eval_results == info.eval_results
+
+
+def test_a_card_s_model_index_is_flattened_one_entry_per_metric_and_bad_ones_rejected():
+    from ingestion.evals.model_index import parse_model_index
+
+    index = [{"name": "m", "results": [
+        {"task": {"type": "text-generation"}, "dataset": {"type": "cais/mmlu", "name": "MMLU", "config": "all"},
+         "metrics": [{"type": "acc", "value": 70.1, "verified": True}, {"type": "acc_norm", "value": "71.5 ± 0.4"},
+                     {"type": "f1", "value": "n/a"}, {"value": 3}],
+         "source": {"name": "Open LLM Leaderboard", "url": "https://x"}},
+        {"task": {"type": "text-generation"}, "dataset": {"type": "gsm8k", "name": "GSM8K"},
+         "metrics": [{"type": "acc", "value": 40}]},
+        {"task": {"type": "text-generation"}, "dataset": {"name": "no id"}, "metrics": [{"type": "acc", "value": 1}]},
+        {"task": {"type": "text-generation"}, "dataset": {"type": "x/y"}},
+    ]}]
+    entries, rejected = parse_model_index(index)
+    assert [(e.benchmark, e.task, e.value, e.verified) for e in entries] == [
+        ("cais/mmlu", "all:acc", 70.1, True), ("cais/mmlu", "all:acc_norm", 71.5, False),
+        ("gsm8k", "default:acc", 40.0, False)]
+    assert entries[0].source_name == "Open LLM Leaderboard" and entries[0].filename == "README.md"
+    assert [r.reason for r in rejected] == ["metric.value 'n/a' is not a number", "metric.type is missing",
+                                            "dataset.type (the dataset id) is missing",
+                                            "a result has no list of metrics"]
+    assert len({e.entry_no for e in entries} | {r.entry_no for r in rejected}) == 7, "each metric numbered once"
+    assert parse_model_index({"name": "m"})[1][0].reason == "model-index is dict, not a list"

@@ -3,11 +3,11 @@
 -- benchmark and task (scales differ: 0-1, 0-100, error rates): nothing downstream averages across them.
 --
 -- Sources: the Open LLM Leaderboard v1 and v2 (a model's best average on the version's latest snapshot,
--- task `average`), Community Evals (the .eval_results entries of each model's latest record) and MTEB
--- (the latest landed revision of mteb/results).
+-- task `average`), Community Evals (the .eval_results entries of each model's latest record), the card's
+-- legacy model-index (task `<config>:<metric>`) and MTEB (the latest landed revision of mteb/results).
 -- Community Evals entries the quality gate quarantined are left out.
 -- De-duplication, within model x benchmark x task x source:
---   Community Evals: only the model's latest record counts (landing replaces a model's entries when a newer
+--   Community Evals and model-index: only the model's latest record counts (landing replaces a model's entries when a newer
 --     record reports them); among its entries a verified one beats an unverified one, then an entry merged
 --     on main beats one from an open pull request (which is kept, flagged, when it is the only one), then
 --     the latest date, then the file and position (for a stable result);
@@ -40,20 +40,21 @@ leaderboard as (
 
 quarantined as (
     -- entries the Hub gate's Great Expectations rules set aside (an implausible date or value)
-    select model_id, crawl_id, row_number as entry_no from {{ ref('stg_quality__quarantine') }}
+    select model_id, crawl_id, source_name as origin, row_number as entry_no from {{ ref('stg_quality__quarantine') }}
     where asset = 'raw/hub_eval_results'
 ),
 
 community_ranked as (
     select
         e.*,
+        case when e.origin = 'model_index' then 'model_index' else 'community_evals' end as source,
         row_number() over (
-            partition by model_id, benchmark, task
+            partition by model_id, origin, benchmark, task
             order by is_verified desc, from_pull_request, evaluated_at desc nulls last, filename, entry_no
         ) as rank_in_key,
-        count(*) over (partition by model_id, benchmark, task) as n_entries
+        count(*) over (partition by model_id, origin, benchmark, task) as n_entries
     from {{ ref('stg_hub__eval_results') }} as e
-    anti join quarantined as q using (model_id, crawl_id, entry_no)
+    anti join quarantined as q using (model_id, crawl_id, origin, entry_no)
 ),
 
 community as (
@@ -63,7 +64,7 @@ community as (
         c.task,
         coalesce(d_task.metric, d_all.metric, 'score') as metric,
         c.value,
-        'community_evals' as source,
+        c.source,
         c.is_verified as verified,
         c.from_pull_request,
         -- without a date the Hub takes the commit's time: the record's last modification bounds it
@@ -71,7 +72,7 @@ community as (
         c.observed_at,
         c.n_entries,
         coalesce(d_task.higher_is_better, d_all.higher_is_better) as direction,
-        r.task is not null as is_registered_task
+        case when c.source = 'community_evals' then r.task is not null end as is_registered_task
     from community_ranked as c
     left join {{ ref('stg_hub__models') }} as m using (model_id)
     left join registered_tasks as r on r.benchmark = c.benchmark and r.task = c.task

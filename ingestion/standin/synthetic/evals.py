@@ -7,6 +7,8 @@
   entry without its task id, an implausible date) and one benchmark id is not registered. Derivatives of an evaluated model are
   often evaluated on their base's benchmarks, a little better on average, so improvements over the base exist.
   Dates fall between a model's creation and its last modification (over the generator's two years).
+- model-index: a few text-generation models' cards carry the legacy ``model-index`` (MMLU, two metrics, now
+  and then a value that is not a number).
 - Benchmarks: each registered one is a dataset with an ``eval.yaml`` (``datasets/<org>/<name>/eval.yaml``).
 - MTEB: ``datasets/mteb/results/results/<org>__<name>/<revision>/`` with ``model_meta.json`` (``adapted_from`` =
   the base model) and one ``<Task>.json`` per task, for the feature-extraction models.
@@ -46,6 +48,7 @@ BENCHMARKS = (
 MTEB_TASKS = ("ArguAna", "SCIDOCS", "STSBenchmark")
 EVALUATED_SHARE = 0.08      # roots and other text-generation models evaluated on their own
 CHILD_EVALUATED_SHARE = 0.6  # derivatives of an evaluated model evaluated on its benchmarks
+MODEL_INDEX_SHARE = 0.05     # text-generation models whose card carries a legacy model-index
 
 
 class SyntheticEvals:
@@ -68,6 +71,7 @@ class SyntheticEvals:
             return
         if record.get("pipeline_tag") != "text-generation":
             return
+        self._model_index(record, model)
         parent = self.scores.get(model.parents[0]) if model.parents else None
         if parent and rng.random() < CHILD_EVALUATED_SHARE:
             scores = {key: self._improved(key, value, rng) for key, value in parent.items()}
@@ -104,6 +108,22 @@ class SyntheticEvals:
             if n == 0 and rng.random() < 0.05:  # the same result reported again from an open pull request
                 items.append({**item, "pullRequest": 1 + rng.randrange(20)} if "error" not in item else item)
         record["evalResults"] = items
+
+    def _model_index(self, record: dict, model) -> None:
+        """The card's legacy model-index, on a few models: MMLU with two metrics, now and then a value that is
+        not a number."""
+        rng = random.Random(self.seed * 7_000_003 + model.index)
+        if rng.random() >= MODEL_INDEX_SHARE:
+            return
+        acc = round(rng.uniform(25, 80), 2)
+        metrics = [{"type": "acc", "value": acc, "name": "accuracy"},
+                   {"type": "acc_norm", "value": "n/a" if rng.random() < 0.05 else round(acc + rng.uniform(0, 3), 2)}]
+        record["model-index"] = [{"name": record["id"], "results": [{
+            "task": {"type": "text-generation", "name": "Text Generation"},
+            "dataset": {"type": "cais/mmlu", "name": "MMLU (5-Shot)", "config": "all", "split": "test"},
+            "metrics": metrics,
+            "source": {"name": "Open LLM Leaderboard", "url": "https://huggingface.co/spaces/open-llm-leaderboard"},
+        }]}]
 
     def _improved(self, key: tuple[str, str], base: float, rng: random.Random) -> float:
         bench = next(b for b in BENCHMARKS if b.dataset_id == key[0])

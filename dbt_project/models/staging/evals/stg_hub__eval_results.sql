@@ -1,7 +1,10 @@
--- Community Evals entries as landed with their model's record (ingestion/evals/community.py checked the format;
--- the items it could not land are in raw.hub_eval_results_quarantine), renamed. Grain: model x file x entry.
+-- Evaluation entries as landed with their model's record: Community Evals (origin eval_results,
+-- ingestion/evals/community.py checked the format) and the card's legacy model-index (origin model_index,
+-- ingestion/evals/model_index.py); what could not be landed is in raw.hub_eval_results_quarantine. Renamed.
+-- Grain: model x origin x entry.
 select
     model_id,
+    origin,
     model_sha,
     filename,
     entry_no,
