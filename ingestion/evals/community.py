@@ -62,7 +62,7 @@ def parse_eval_items(items, observed_at: datetime | None = None, last_commit: da
     if items is None:
         return [], []
     if not isinstance(items, list):
-        return [], [RejectedEntry(None, 0, _dump(items), f"evalResults is {type(items).__name__}, not a list")]
+        return [], [RejectedEntry(None, 0, as_json(items), f"evalResults is {type(items).__name__}, not a list")]
     observed_at = observed_at or datetime.now(timezone.utc)
     latest, what = observed_at, "it was observed"
     if last_commit is not None and last_commit < observed_at:
@@ -73,7 +73,7 @@ def parse_eval_items(items, observed_at: datetime | None = None, last_commit: da
             entries.append(_entry(item, entry_no, latest, what))
         except ValueError as exc:
             filename = item.get("filename") if isinstance(item, dict) else None
-            rejected.append(RejectedEntry(filename if isinstance(filename, str) else None, entry_no, _dump(item),
+            rejected.append(RejectedEntry(filename if isinstance(filename, str) else None, entry_no, as_json(item),
                                           str(exc)))
     return entries, rejected
 
@@ -115,12 +115,12 @@ def _entry(item, entry_no: int, latest: datetime, what: str) -> EvalEntry:
         dataset_revision=str(revision) if revision is not None else None,
         value=value,
         evaluated_at=evaluated_at,
-        source_url=_text(source.get("url")),
-        source_name=_text(source.get("name")),
-        source_user=_text(source.get("user")),
-        source_org=_text(source.get("org")),
-        notes=_text(data.get("notes")),
-        entry=_dump(data),
+        source_url=text_or_none(source.get("url")),
+        source_name=text_or_none(source.get("name")),
+        source_user=text_or_none(source.get("user")),
+        source_org=text_or_none(source.get("org")),
+        notes=text_or_none(data.get("notes")),
+        entry=as_json(data),
     )
 
 
@@ -161,11 +161,12 @@ def _evaluated_at(value) -> datetime | None:
     raise ValueError(f"date {value!r} is not an ISO-8601 date or date-time")
 
 
-def _text(value) -> str | None:
+def text_or_none(value) -> str | None:
     return None if value is None else str(value)
 
 
-def _dump(value) -> str:
+def as_json(value) -> str:
+    """``value`` as JSON (what cannot be, as its repr), cut at 10,000 characters: how an item is kept."""
     try:
         return json.dumps(value, ensure_ascii=False, default=str)[:10_000]
     except (TypeError, ValueError):

@@ -10,11 +10,10 @@ that cannot be an entry is rejected with the reason, the others land.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 
-from ingestion.evals.community import EvalEntry, RejectedEntry
+from ingestion.evals.community import EvalEntry, RejectedEntry, as_json, text_or_none
 
 FILENAME = "README.md"  # the card holds the index
 _LEADING_NUMBER = re.compile(r"^\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)")
@@ -24,26 +23,26 @@ def parse_model_index(index) -> tuple[list[EvalEntry], list[RejectedEntry]]:
     if index is None:
         return [], []
     if not isinstance(index, list):
-        return [], [RejectedEntry(FILENAME, 0, _dump(index), f"model-index is {type(index).__name__}, not a list")]
+        return [], [RejectedEntry(FILENAME, 0, as_json(index), f"model-index is {type(index).__name__}, not a list")]
     entries, rejected = [], []
     n = 0
     for model in index:
         results = model.get("results") if isinstance(model, dict) else None
         if not isinstance(results, list):
-            rejected.append(RejectedEntry(FILENAME, n, _dump(model), "a model-index item has no list of results"))
+            rejected.append(RejectedEntry(FILENAME, n, as_json(model), "a model-index item has no list of results"))
             n += 1
             continue
         for result in results:
             metrics = result.get("metrics") if isinstance(result, dict) else None
             if not isinstance(metrics, list) or not metrics:
-                rejected.append(RejectedEntry(FILENAME, n, _dump(result), "a result has no list of metrics"))
+                rejected.append(RejectedEntry(FILENAME, n, as_json(result), "a result has no list of metrics"))
                 n += 1
                 continue
             for metric in metrics:
                 try:
                     entries.append(_entry(result, metric, n))
                 except ValueError as exc:
-                    rejected.append(RejectedEntry(FILENAME, n, _dump({**result, "metrics": [metric]}), str(exc)))
+                    rejected.append(RejectedEntry(FILENAME, n, as_json({**result, "metrics": [metric]}), str(exc)))
                 n += 1
     return entries, rejected
 
@@ -61,9 +60,9 @@ def _entry(result: dict, metric, entry_no: int) -> EvalEntry:
         filename=FILENAME, entry_no=entry_no, verified=metric.get("verified") is True, pull_request=None,
         benchmark=dataset["type"].strip(), task=f"{config if config not in (None, '') else 'default'}:{metric['type'].strip()}",
         dataset_revision=str(dataset["revision"]) if dataset.get("revision") is not None else None, value=value,
-        evaluated_at=None, source_url=_text(source.get("url")), source_name=_text(source.get("name")),
-        source_user=None, source_org=None, notes=_text(metric.get("name")),
-        entry=_dump({"task": result.get("task"), "dataset": dataset, "metric": metric, "source": source or None}),
+        evaluated_at=None, source_url=text_or_none(source.get("url")), source_name=text_or_none(source.get("name")),
+        source_user=None, source_org=None, notes=text_or_none(metric.get("name")),
+        entry=as_json({"task": result.get("task"), "dataset": dataset, "metric": metric, "source": source or None}),
     )
 
 
@@ -80,14 +79,3 @@ def _number(value) -> float:
     if not math.isfinite(number):
         raise ValueError(f"metric.value {value!r} is not finite")
     return number
-
-
-def _text(value) -> str | None:
-    return None if value is None else str(value)
-
-
-def _dump(value) -> str:
-    try:
-        return json.dumps(value, ensure_ascii=False, default=str)[:10_000]
-    except (TypeError, ValueError):
-        return repr(value)[:10_000]

@@ -77,15 +77,20 @@ class DatasetRoutes:
         entries.sort(key=lambda e: (-float(e["value"]), e["modelId"]))
         self._send_json([dict(e, rank=rank) for rank, e in enumerate(entries, 1)])
 
-    def _tree(self, rest: str) -> None:
-        """The files of a dataset at a revision (``list_repo_tree``, recursive; one page), under a path if given."""
-        repo_id, _, tail = rest.partition("/tree/")
-        revision, _, prefix = tail.partition("/")
+    def _dataset_sha(self, repo_id: str, revision: str) -> str:
+        """The dataset's commit, when it exists and ``revision`` is main or that commit (else the Hub's 404)."""
         if not self.dump.has_dataset(repo_id):
             raise HubError(HTTPStatus.NOT_FOUND, f"Dataset {repo_id} not found", "RepoNotFound")
         sha, _ = self.dump.dataset_revision(repo_id)
         if unquote(revision) not in ("main", sha):
             raise HubError(HTTPStatus.NOT_FOUND, f"Revision {revision} not found", "RevisionNotFound")
+        return sha
+
+    def _tree(self, rest: str) -> None:
+        """The files of a dataset at a revision (``list_repo_tree``, recursive; one page), under a path if given."""
+        repo_id, _, tail = rest.partition("/tree/")
+        revision, _, prefix = tail.partition("/")
+        self._dataset_sha(repo_id, revision)
         body = []
         for rel in self.dump.dataset_files(repo_id):
             if prefix and not rel.startswith(prefix.rstrip("/") + "/"):
@@ -122,11 +127,7 @@ class DatasetRoutes:
     def _resolve(self, rest: str, head: bool) -> None:
         repo_id, _, tail = rest.partition("/resolve/")
         revision, _, rel_path = tail.partition("/")
-        if not self.dump.has_dataset(repo_id):
-            raise HubError(HTTPStatus.NOT_FOUND, f"Dataset {repo_id} not found", "RepoNotFound")
-        sha, _ = self.dump.dataset_revision(repo_id)
-        if unquote(revision) not in ("main", sha):
-            raise HubError(HTTPStatus.NOT_FOUND, f"Revision {revision} not found", "RevisionNotFound")
+        sha = self._dataset_sha(repo_id, revision)
         content = self.dump.virtual_file(repo_id, rel_path)
         if content is not None:
             self._send_bytes(content, sha, head)

@@ -9,7 +9,7 @@ from ingestion.evals.load import MTEB_REPO_ID
 from ingestion.hub.client import HubClient, is_unreachable
 from orchestration.evals.jobs import benchmarks_refresh_job, mteb_refresh_job
 from orchestration.evals.partitions import MTEB_REVISION_TAG, mteb_revisions
-from orchestration.leaderboard.partitions import revision_partition_key
+from orchestration.leaderboard.partitions import revision_sensor_tick
 from orchestration.resources import HubResource
 
 
@@ -26,23 +26,7 @@ def _client(hub: HubResource) -> HubClient:
                 f"${settings.LEADERBOARD_POLL_ENV}.",
 )
 def mteb_revision_sensor(context: dg.SensorEvaluationContext, hub: HubResource):
-    client = _client(hub)
-    try:
-        revision, modified = client.dataset_revision(MTEB_REPO_ID)
-    except Exception as exc:  # noqa: BLE001 - unreachable or absent: skip; anything else is raised
-        status = getattr(getattr(exc, "response", None), "status_code", None)
-        if not is_unreachable(exc) and status != 404:
-            raise
-        return dg.SkipReason(f"{MTEB_REPO_ID} cannot be read at {client.endpoint} ({type(exc).__name__})")
-    if revision == context.cursor:
-        return dg.SkipReason(f"{MTEB_REPO_ID} is still at {revision[:12]}")
-    context.update_cursor(revision)
-    key = revision_partition_key(revision, modified)
-    return dg.SensorResult(
-        run_requests=[dg.RunRequest(partition_key=key, run_key=f"mteb-{revision}",
-                                    tags={MTEB_REVISION_TAG: revision, "refresh": "mteb"})],
-        dynamic_partitions_requests=[mteb_revisions.build_add_request([key])],
-    )
+    return revision_sensor_tick(context, hub, MTEB_REPO_ID, mteb_revisions, MTEB_REVISION_TAG, "mteb")
 
 
 @dg.sensor(

@@ -18,6 +18,35 @@ def revision_partition_key(revision: str, modified: str | None) -> str:
     return f"{day.isoformat()}_{revision[:12]}"
 
 
+def revision_sensor_tick(context: dg.SensorEvaluationContext, hub, repo_id: str,
+                         partitions: dg.DynamicPartitionsDefinition, tag: str, refresh: str):
+    """One tick of a sensor on a dataset's revisions (the leaderboard's, MTEB's): ask the Hub once for the current
+    revision; when it is new, add its partition and request one run of it. An unreachable Hub (or, for a dataset
+    the Hub does not serve, a 404) is a skip naming the endpoint; the next tick asks again."""
+    from ingestion.hub.client import HubClient, is_unreachable
+
+    endpoint = hub.resolved_endpoint()
+    client = HubClient(endpoint, attempts=1, max_retries=0, timeout=20)  # a tick asks once; the next tick retries
+    try:
+        revision, modified = client.dataset_revision(repo_id)
+    except Exception as exc:  # noqa: BLE001 - unreachable or absent is a reason to skip; anything else is raised
+        if getattr(getattr(exc, "response", None), "status_code", None) == 404:
+            return dg.SkipReason(f"the Hub at {endpoint} does not serve {repo_id}; asked again at the next tick")
+        if not is_unreachable(exc):
+            raise
+        return dg.SkipReason(f"the Hub at {endpoint} cannot be reached ({type(exc).__name__}); "
+                             f"{repo_id} will be asked again at the next tick")
+    if revision == context.cursor:
+        return dg.SkipReason(f"{repo_id} is still at {revision[:12]}")
+    context.update_cursor(revision)
+    key = revision_partition_key(revision, modified)
+    return dg.SensorResult(  # adding a partition that exists already is a no-op
+        run_requests=[dg.RunRequest(partition_key=key, run_key=f"{refresh}-{revision}",
+                                    tags={tag: revision, "refresh": refresh})],
+        dynamic_partitions_requests=[partitions.build_add_request([key])],
+    )
+
+
 def split_revision_key(key: str) -> tuple[str, str]:
     day, _, short = key.partition("_")
     if len(day) != 10 or not short:

@@ -3,7 +3,6 @@
 import dagster as dg
 
 from ingestion import settings
-from ingestion.hub.client import HubClient, is_unreachable
 from ingestion.leaderboard.load import archive_snapshot_dates
 from orchestration.leaderboard.jobs import (
     leaderboard_archive_refresh_job,
@@ -13,7 +12,7 @@ from orchestration.leaderboard.partitions import (
     REVISION_TAG,
     leaderboard_revisions,
     leaderboard_snapshots,
-    revision_partition_key,
+    revision_sensor_tick,
 )
 from orchestration.leaderboard.resources import LeaderboardArchiveResource
 from orchestration.resources import HubResource
@@ -29,24 +28,8 @@ from orchestration.resources import HubResource
                 f"{settings.DEFAULT_LEADERBOARD_POLL_SECONDS} s).",
 )
 def leaderboard_revision_sensor(context: dg.SensorEvaluationContext, hub: HubResource):
-    endpoint = hub.resolved_endpoint()
-    client = HubClient(endpoint, attempts=1, max_retries=0, timeout=20)  # a tick asks once; the next tick retries
-    try:
-        revision, modified = client.dataset_revision(settings.LEADERBOARD_REPO_ID)
-    except Exception as exc:  # noqa: BLE001 - unreachable is a reason to skip; anything else is raised
-        if not is_unreachable(exc):
-            raise
-        return dg.SkipReason(f"the Hub at {endpoint} cannot be reached ({type(exc).__name__}); "
-                             f"{settings.LEADERBOARD_REPO_ID} will be asked again at the next tick")
-    if revision == context.cursor:
-        return dg.SkipReason(f"{settings.LEADERBOARD_REPO_ID} is still at {revision[:12]}")
-    context.update_cursor(revision)
-    key = revision_partition_key(revision, modified)
-    return dg.SensorResult(  # adding a partition that exists already is a no-op
-        run_requests=[dg.RunRequest(partition_key=key, run_key=f"leaderboard-{revision}",
-                                    tags={REVISION_TAG: revision, "refresh": "leaderboard"})],
-        dynamic_partitions_requests=[leaderboard_revisions.build_add_request([key])],
-    )
+    return revision_sensor_tick(context, hub, settings.LEADERBOARD_REPO_ID, leaderboard_revisions, REVISION_TAG,
+                                "leaderboard")
 
 
 @dg.sensor(
