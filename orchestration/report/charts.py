@@ -211,9 +211,10 @@ def stacked_area_chart(xs: Sequence[date], layers: dict[str, Sequence[float]], *
 def bar_chart(rows: Sequence[tuple[str, float]], *, title: str, x_label: str, log: bool = False,
               fmt: Callable[[float], str] = fmt_number, colours: Sequence[str] | None = None,
               label_width: int = 250) -> str:
-    """Horizontal bars, one per (label, value), in the given order; the value is printed at the bar's end."""
+    """Horizontal bars, one per (label, value), in the given order; the value is printed at the bar's end. The plot
+    keeps room for three bars at least, so that a chart of one or two stays readable."""
     bar, gap = 18, 6
-    height = TOP + len(rows) * (bar + gap) + BOTTOM
+    height = TOP + max(len(rows), 3) * (bar + gap) + BOTTOM
     bottom = height - BOTTOM
     left = label_width
     values = [v for _, v in rows if v is not None]
