@@ -10,7 +10,7 @@ from pathlib import Path
 from ingestion import settings
 from orchestration.cli.console import full_log, log_file_for, say, where_the_log_is
 from orchestration.cli.runs import open_instance, report_checks, run_job, run_partition
-from orchestration.cli.warehouse import mart_row_counts, reading
+from orchestration.cli.warehouse import mart_row_counts, mart_rows_lines, reading
 from orchestration.dbt.project import prepare_manifest
 
 
@@ -87,18 +87,17 @@ def run_demo(hub_dump: Path | None, leaderboard_archive: Path | None, warehouse:
         failed = [e.step_key for e in result.all_events if e.is_step_failure]
         raise SystemExit(f"error: the pipeline failed (steps: {', '.join(failed) or 'unknown'}); "
                          f"see {where_the_log_is()}")
-    rows = mart_row_counts(warehouse)
+    counts = mart_row_counts(warehouse)
     say(f"\nbuilt in {time.perf_counter() - began:.1f} s; warehouse: {warehouse}")
-    width = max((len(n) for n in rows), default=10)
-    for name, count in rows.items():
-        say(f"  marts.{name:<{width}}  {count:>8} rows")
+    for line in mart_rows_lines(counts):
+        say(line)
     say(f"published: {settings.published_dir(warehouse)}/current  (what analysts and `observatory sql` read, "
         "even while a run writes)")
     say(f"\nreport: {settings.report_path(warehouse)}  (open it in a browser; it works offline)")
     say("\nnext:")
     say("  make dev                      # the Dagster UI over this warehouse, at http://127.0.0.1:3000")
     say(f"  observatory sql --warehouse {warehouse} 'from marts.mart_ecosystem_summary'")
-    return rows
+    return {name: sum(by.values()) for name, by in counts.items()}
 
 
 def backfill_leaderboard_archive(defs, instance, folder: Path, warehouse: Path) -> list[str]:
@@ -193,6 +192,6 @@ def run_backfill(folder: Path, warehouse: Path, verbose: bool = False) -> None:
     report_checks(result)
     if not result.success:
         raise SystemExit(f"error: building the dbt models failed; see {where_the_log_is()}")
-    for name, count in mart_row_counts(warehouse).items():
-        say(f"  marts.{name}  {count} rows")
+    for line in mart_rows_lines(mart_row_counts(warehouse)):
+        say(line)
     say(f"report: {settings.report_path(warehouse)}")

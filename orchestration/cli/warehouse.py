@@ -42,12 +42,30 @@ def reading_published(warehouse: Path, hint: str = "run `make demo`"):
         yield con
 
 
-def mart_row_counts(warehouse: Path) -> dict[str, int]:
+def mart_row_counts(warehouse: Path) -> dict[str, dict[str, int]]:
+    """Rows of every published mart, per population (in the order hub, leaderboard_v1, leaderboard_v2,
+    hub_evals, then any other)."""
     with reading_published(warehouse) as con:
         names = [r[0] for r in con.execute(
             "select table_name from information_schema.tables where table_schema = ? order by table_name",
             [MARTS_SCHEMA]).fetchall()]
-        return {n: con.execute(f'select count(*) from {MARTS_SCHEMA}."{n}"').fetchone()[0] for n in names}
+        counts = {}
+        for name in names:
+            rows = con.execute(f'select population, count(*) from {MARTS_SCHEMA}."{name}" group by 1').fetchall()
+            counts[name] = dict(sorted(rows, key=lambda r: (POPULATION_ORDER.get(r[0], len(POPULATION_ORDER)),
+                                                              str(r[0]))))
+        return counts
+
+
+POPULATION_ORDER = {"hub": 0, "leaderboard_v1": 1, "leaderboard_v2": 2, "hub_evals": 3}
+
+
+def mart_rows_lines(counts: dict[str, dict[str, int]]) -> list[str]:
+    """One line per mart: its rows, then how many of them each population has."""
+    width = max((len(n) for n in counts), default=10)
+    return [f"  marts.{name:<{width}}  {sum(by.values()):>8} rows  "
+            f"({', '.join(f'{population} {n}' for population, n in by.items())})"
+            for name, by in counts.items()]
 
 
 def run_sql(query: str, warehouse: Path, *, live: bool = False) -> None:

@@ -41,7 +41,8 @@ def eval_rules() -> list[Rule]:
         Rule("eval_one_scale_per_task", "the values of one benchmark task are on one scale (all fractions of 1, or "
              "all above 1): a task reported on both is compared with care", lambda: gxe.ExpectColumnValuesToBeInSet(
                  column="mixed_scale", value_set=[False]), severity=WARN),
-        Rule("eval_registered_benchmark", "an entry names a task of a registered benchmark (its eval.yaml)",
+        Rule("eval_registered_benchmark", "a Community Evals entry names a task of a registered benchmark (its "
+             "eval.yaml); a card's model-index names datasets, not benchmarks, and is not held to it",
              lambda: gxe.ExpectColumnValuesToBeInSet(column="registered", value_set=[True]), severity=WARN),
         Rule("eval_reported_once", "a record reports each benchmark task once (int_evaluations keeps one)",
              lambda: gxe.ExpectCompoundColumnsToBeUnique(column_list=["model_id", "crawl_id", "source_name", "benchmark",
@@ -85,5 +86,6 @@ def eval_frame(con, crawl_ids: list[str]) -> pd.DataFrame:
     frame = frame.merge(mixed, on=["benchmark", "task"], how="left")
     registered = {(b, t) for b, t in con.execute(
         "select benchmark, unnest(cast(tasks as json[])) ->> 'task_id' from raw.hub_benchmarks").fetchall()}
-    frame["registered"] = [(b, t) in registered for b, t in zip(frame["benchmark"], frame["task"])]
+    frame["registered"] = [origin == "model_index" or (b, t) in registered
+                           for origin, b, t in zip(frame["source_name"], frame["benchmark"], frame["task"])]
     return frame

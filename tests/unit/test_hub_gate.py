@@ -64,3 +64,22 @@ def test_a_rejected_crawl_moves_out_and_raw_keeps_what_it_had(con):
         ("rejected", "downloads_not_negative failed")
     assert con.execute("select count(*) from raw.hub_models_rejected").fetchone() == (1,)
     assert con.execute("select count(*) from raw.hub_models_loading").fetchone() == (0,)
+
+
+def test_only_community_evals_are_held_to_the_registered_benchmarks(con):
+    from orchestration.evals.expectations import eval_frame
+
+    con.execute("""insert into raw.hub_benchmarks (benchmark, revision, tasks, problems, fetched_at)
+                   values ('cais/hle', 'r1', '[{"task_id": "hle"}]', '[]', now())""")
+    evals = [{"filename": ".eval_results/hle.yaml", "verified": False,
+              "data": {"dataset": {"id": "cais/hle", "task_id": "hle"}, "value": 20.5, "date": "2024-01-10"}},
+             {"filename": ".eval_results/piqa.yaml", "verified": False,
+              "data": {"dataset": {"id": "piqa", "task_id": "default"}, "value": 0.8, "date": "2024-01-10"}}]
+    card = [{"name": "org/a", "results": [{"task": {"type": "text-generation"},
+                                          "dataset": {"type": "cais/mmlu", "name": "MMLU"},
+                                          "metrics": [{"type": "acc", "value": 70.1}]}]}]
+    crawl = land(con, [{**record("org/a", 1), "evalResults": evals, "model-index": card}])
+    frame = eval_frame(con, [crawl])
+    registered = {(o, b): r for o, b, r in zip(frame["source_name"], frame["benchmark"], frame["registered"])}
+    assert registered == {("eval_results", "cais/hle"): True, ("eval_results", "piqa"): False,
+                          ("model_index", "cais/mmlu"): True}
