@@ -81,6 +81,8 @@ class DatasetRoutes:
         """The dataset's commit, when it exists and ``revision`` is main or that commit (else the Hub's 404)."""
         if not self.dump.has_dataset(repo_id):
             raise HubError(HTTPStatus.NOT_FOUND, f"Dataset {repo_id} not found", "RepoNotFound")
+        if self.dump.is_last_revision(repo_id, unquote(revision)):
+            return unquote(revision)
         sha, _ = self.dump.dataset_revision(repo_id)
         if unquote(revision) not in ("main", sha):
             raise HubError(HTTPStatus.NOT_FOUND, f"Revision {revision} not found", "RevisionNotFound")

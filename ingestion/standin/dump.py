@@ -160,6 +160,16 @@ class HubDump:
         self._revisions[repo_id] = (signature, revision)
         return revision
 
+    def is_last_revision(self, repo_id: str, sha: str) -> bool:
+        """Whether ``sha`` is the commit the dataset had when its revision was last computed. A download
+        names the commit it resolved first (``snapshot_download`` asks for every file at that sha): the Hub
+        serves a commit as it was, so such a request is answered without looking at the files again (a
+        dataset of many files would otherwise be scanned once per file)."""
+        if repo_id in self._mount_revisions:
+            return self._mount_revisions[repo_id][0] == sha
+        cached = self._revisions.get(repo_id)
+        return cached is not None and cached[1][0] == sha
+
     def _safe_path(self, *parts: str) -> Path | None:
         """Resolve a path under the dump root; None when it would leave it (or cannot be a path at all)."""
         try:

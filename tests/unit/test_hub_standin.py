@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import httpx2
@@ -108,6 +109,37 @@ def test_dataset_revision_and_download_through_the_client(hub, small_dump, tmp_p
     with pytest.raises(EntryNotFoundError):
         hf_hub_download(LEADERBOARD_REPO_ID, "data/missing.parquet", repo_type="dataset",
                         cache_dir=tmp_path / "third", endpoint=hub.endpoint)
+
+
+def test_a_download_at_a_commit_looks_at_the_dataset_s_files_once_and_a_change_is_a_new_commit(tmp_path,
+                                                                                            monkeypatch):
+    """snapshot_download asks for every file at the commit it resolved first: the stand-in answers those
+    without scanning the folder again (it did once per file: quadratic in a dataset of many files); asked for
+    main after a file changed, it sees the change and serves a new commit."""
+    from huggingface_hub import snapshot_download
+
+    from ingestion.standin import HubStandIn
+    from ingestion.standin import dump as dump_module
+
+    dump = tmp_path / "hub_dump"
+    (dump / "datasets" / "someone" / "many").mkdir(parents=True)
+    (dump / "models.jsonl").write_text("")
+    for i in range(30):
+        (dump / "datasets" / "someone" / "many" / f"part-{i:02d}.json").write_text(json.dumps({"i": i}))
+    scans = []
+    real_signature = dump_module._signature
+    monkeypatch.setattr(dump_module, "_signature", lambda base: scans.append(base) or real_signature(base))
+    with HubStandIn(dump) as server:
+        api = HfApi(endpoint=server.endpoint)
+        first = api.dataset_info("someone/many").sha
+        scans.clear()
+        folder = snapshot_download("someone/many", repo_type="dataset", revision=first,
+                                   cache_dir=tmp_path / "cache", endpoint=server.endpoint)
+        assert len(list(Path(folder).glob("*.json"))) == 30
+        assert len(scans) <= 1, f"{len(scans)} scans of the folder for one download"
+        (dump / "datasets" / "someone" / "many" / "part-00.json").write_text(json.dumps({"i": "changed"}))
+        second = api.dataset_info("someone/many").sha
+        assert second != first, "a changed file is a new commit"
 
 
 def test_head_on_resolve_gives_commit_and_etag(hub):
