@@ -8,6 +8,20 @@ group by {{ columns | join(', ') }}
 having count(*) > 1
 {% endtest %}
 
+{#- None of the columns is null: one query for all of a model's required columns (a not_null test per column
+    costs a query, a dbt node and a Dagster check each). A failing row names the columns it lacks. -#}
+{% test not_null_columns(model, columns) %}
+select
+    list_filter([
+        {%- for column in columns %}
+        case when {{ column }} is null then '{{ column }}' end{{ "," if not loop.last }}
+        {%- endfor %}
+    ], lambda name: name is not null) as null_columns,
+    *
+from {{ model }}
+where {% for column in columns %}{{ column }} is null{{ " or " if not loop.last }}{% endfor %}
+{% endtest %}
+
 {#- Values lie in [min_value, max_value]; a null fails too unless allow_null (then test presence apart). -#}
 {% test between(model, column_name, min_value, max_value, allow_null=false) %}
 select *
