@@ -8,6 +8,7 @@ import pickle
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -38,6 +39,30 @@ def pytest_collection_modifyitems(items):
 
     items.sort(key=rank)  # stable: the collection's order within each rank
 
+
+def use_ram_for_scratch_files(min_free_bytes: int = 8 * 2**30) -> Path | None:
+    """Put the tests' scratch files (pytest's tmp_path, every child's temporary folder) in RAM: a tmpfs
+    /dev/shm with room to spare. The suite writes hundreds of small warehouses and Dagster SQLite event logs
+    (a dozen commits per run step), and on disk every commit waits for the disk, which the parallel tests
+    share. Nothing is changed where the developer chose TMPDIR, where OBSERVATORY_TEST_TMP_ON_DISK is set, or
+    where no such tmpfs exists. Returns the folder used, or None."""
+    if os.environ.get("TMPDIR") or os.environ.get("OBSERVATORY_TEST_TMP_ON_DISK"):
+        return None
+    shm = Path("/dev/shm")
+    try:
+        free = os.statvfs(shm).f_bavail * os.statvfs(shm).f_frsize
+    except OSError:
+        return None
+    if free < min_free_bytes or not os.access(shm, os.W_OK):
+        return None
+    folder = shm / f"observatory-tests-{os.getuid()}"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    os.environ["TMPDIR"] = str(folder)  # children (the `observatory` commands, dbt) inherit it
+    tempfile.tempdir = None  # this process asks again
+    return folder
+
+
+use_ram_for_scratch_files()
 
 # Tests never reach the real Hub, whatever the developer's environment says.
 os.environ.pop("HF_ENDPOINT", None)
