@@ -56,7 +56,10 @@ def use_ram_for_scratch_files(min_free_bytes: int = 8 * 2**30) -> Path | None:
     if free < min_free_bytes or not os.access(shm, os.W_OK):
         return None
     folder = shm / f"observatory-tests-{os.getuid()}"
-    folder.mkdir(mode=0o700, exist_ok=True)
+    folder.mkdir(exist_ok=True)
+    # others may pass through (not list): a test's server running as its own user (PostgreSQL's) reaches the
+    # folder made for it inside, as it would under /tmp; pytest's own folders inside are private (0700)
+    folder.chmod(0o711)
     os.environ["TMPDIR"] = str(folder)  # children (the `observatory` commands, dbt) inherit it
     tempfile.tempdir = None  # this process asks again
     return folder

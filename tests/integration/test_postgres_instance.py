@@ -43,7 +43,7 @@ def _free_port() -> int:
 def postgres():
     """A throwaway PostgreSQL server on a free local port, with a `dagster` database (trust auth, local only)."""
     initdb, pg_ctl = postgres_bin("initdb"), postgres_bin("pg_ctl")
-    root = Path(tempfile.mkdtemp(prefix="observatory-pg-"))  # under /tmp: the server's user must reach it
+    root = Path(tempfile.mkdtemp(prefix="observatory-pg-"))  # in the temporary folder: its user must reach it
     as_server = []
     if os.geteuid() == 0:  # PostgreSQL refuses to run as root: its own user runs it
         user = pwd.getpwnam("postgres")
