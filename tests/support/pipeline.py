@@ -34,7 +34,9 @@ class Pipeline:
         (request,) = schedule.evaluate_tick(context).run_requests
         return self.run(schedule.job_name, request.run_config, request.tags, partition_key=request.partition_key)
 
-    def tick_sensor(self, name: str) -> int:
+    def tick_sensor(self, name: str, run_as: str | None = None) -> int:
+        """One tick of the sensor; the runs it asks for are run (with job ``run_as`` instead of the sensor's
+        when given: a rebuild that lands what the sensor found, its one full build following)."""
         sensor = self.defs.resolve_sensor_def(name)
         # instance_ref: what the daemon gives a sensor (it lets a run request name a new dynamic partition)
         context = dg.build_sensor_context(instance=self.instance, instance_ref=self.instance.get_ref(),
@@ -45,5 +47,5 @@ class Pipeline:
         for added in data.dynamic_partitions_requests or []:  # as the daemon would
             self.instance.add_dynamic_partitions(added.partitions_def_name, list(added.partition_keys))
         for request in data.run_requests or []:
-            self.run(sensor.job_name, request.run_config, request.tags, partition_key=request.partition_key)
+            self.run(run_as or sensor.job_name, request.run_config, request.tags, partition_key=request.partition_key)
         return len(data.run_requests or [])
