@@ -65,7 +65,8 @@ def use_ram_for_scratch_files(min_free_bytes: int = 8 * 2**30) -> Path | None:
     return folder
 
 
-use_ram_for_scratch_files()
+def pytest_configure(config):
+    use_ram_for_scratch_files()  # in pytest only (the benchmarks import this module for its fingerprint)
 
 # Tests never reach the real Hub, whatever the developer's environment says.
 os.environ.pop("HF_ENDPOINT", None)
