@@ -100,7 +100,9 @@ def test_three_days_give_three_snapshots_trends_equal_to_the_changes_and_reruns_
     import dagster as dg
 
     warehouse, served = tmp_path / "w.duckdb", tmp_path / "served"
-    with dg.instance_for_test() as instance:
+    # an in-memory instance: no sensor here needs one it could reach from another process, and its event log
+    # costs a fraction of a file's (each event opens no new SQLite engine)
+    with dg.DagsterInstance.ephemeral() as instance:
         pipeline = Pipeline(warehouse, instance, monkeypatch)
         for dump, day in zip(days, DAYS, strict=True):  # a build a day: the marts grow incrementally
             live_day(pipeline, served, dump, day, monkeypatch)
