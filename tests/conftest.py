@@ -50,10 +50,10 @@ def use_ram_for_scratch_files(min_free_bytes: int = 8 * 2**30) -> Path | None:
         return None
     shm = Path("/dev/shm")
     try:
-        free = os.statvfs(shm).f_bavail * os.statvfs(shm).f_frsize
+        stats = os.statvfs(shm)
     except OSError:
         return None
-    if free < min_free_bytes or not os.access(shm, os.W_OK):
+    if stats.f_bavail * stats.f_frsize < min_free_bytes or not os.access(shm, os.W_OK):
         return None
     folder = shm / f"observatory-tests-{os.getuid()}"
     folder.mkdir(exist_ok=True)

@@ -81,10 +81,11 @@ class DatasetRoutes:
         """The dataset's commit, when it exists and ``revision`` is main or that commit (else the Hub's 404)."""
         if not self.dump.has_dataset(repo_id):
             raise HubError(HTTPStatus.NOT_FOUND, f"Dataset {repo_id} not found", "RepoNotFound")
-        if self.dump.is_last_revision(repo_id, unquote(revision)):
-            return unquote(revision)
+        revision = unquote(revision)
+        if self.dump.is_last_revision(repo_id, revision):
+            return revision
         sha, _ = self.dump.dataset_revision(repo_id)
-        if unquote(revision) not in ("main", sha):
+        if revision not in ("main", sha):
             raise HubError(HTTPStatus.NOT_FOUND, f"Revision {revision} not found", "RevisionNotFound")
         return sha
 

@@ -42,6 +42,9 @@ def reading_published(warehouse: Path, hint: str = "run `make demo`"):
         yield con
 
 
+POPULATION_ORDER = {"hub": 0, "leaderboard_v1": 1, "leaderboard_v2": 2, "hub_evals": 3}  # how marts list them
+
+
 def mart_row_counts(warehouse: Path) -> dict[str, dict[str, int]]:
     """Rows of every published mart, per population (in the order hub, leaderboard_v1, leaderboard_v2,
     hub_evals, then any other)."""
@@ -55,9 +58,6 @@ def mart_row_counts(warehouse: Path) -> dict[str, dict[str, int]]:
             counts[name] = dict(sorted(rows, key=lambda r: (POPULATION_ORDER.get(r[0], len(POPULATION_ORDER)),
                                                               str(r[0]))))
         return counts
-
-
-POPULATION_ORDER = {"hub": 0, "leaderboard_v1": 1, "leaderboard_v2": 2, "hub_evals": 3}
 
 
 def mart_rows_lines(counts: dict[str, dict[str, int]]) -> list[str]:
