@@ -62,3 +62,11 @@ select *
 from {{ model }}
 where hhi < 1.0 / n_groups - 1e-9 or hhi > 1 + 1e-9
 {% endtest %}
+
+{#- No two distinct ids of the column share a model key (macros/keys.sql): a failing row names both ids. -#}
+{% test distinct_model_keys(model, column_name) %}
+select {{ model_key('model_id') }} as model_key, min(model_id) as one_id, max(model_id) as other_id
+from (select distinct {{ column_name }} as model_id from {{ model }} where {{ column_name }} is not null)
+group by 1
+having count(*) > 1
+{% endtest %}

@@ -4,15 +4,15 @@
 -- improvement is positive when the derivative is better, whichever the direction of the task's metric.
 -- Grain: population x benchmark x task x base_model_id x derivative_id.
 with scored as (
-    select * from {{ ref('int_scored_models') }}
+    select *, {{ model_key('model_id') }} as model_key from {{ ref('int_scored_models') }}
 ),
 
 ancestors as (
-    select model_id, ancestor_id from {{ ref('int_model_ancestors') }}
+    select model_key, ancestor_key from {{ ref('int_model_ancestors') }}
     where via_plausible_edges
     union
     -- MTEB names the model an embedding model was trained from, which the Hub's lineage may not know
-    select distinct model_id, base_model_id as ancestor_id from {{ ref('int_mteb__results') }}
+    select distinct {{ model_key('model_id') }}, {{ model_key('base_model_id') }} from {{ ref('int_mteb__results') }}
     where base_model_id is not null and base_model_id <> model_id
 )
 
@@ -28,8 +28,8 @@ select
     d.score as derivative_score,
     d.release_date as derivative_release_date
 from ancestors as a
-join scored as b on b.model_id = a.ancestor_id
-join scored as d on d.model_id = a.model_id and d.population = b.population
+join scored as b on b.model_key = a.ancestor_key
+join scored as d on d.model_key = a.model_key and d.population = b.population
                 and d.benchmark = b.benchmark and d.task = b.task
 where d.model_type <> 'merge'
   and coalesce(d.relation_to_parent, '') <> 'merge'

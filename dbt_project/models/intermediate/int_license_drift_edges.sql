@@ -24,19 +24,25 @@ permissions as (
 ),
 
 licensed as (
-    select model_id, m.release_date, m.hub_license, m.is_removed, p.commercial_use, p.permitted_uses
+    select
+        model_id,
+        {{ model_key('model_id') }} as model_key,
+        m.release_date,
+        m.hub_license,
+        m.is_removed,
+        p.commercial_use,
+        p.permitted_uses
     from models as m
     left join permissions as p on p.license = m.hub_license
 ),
 
 -- children whose licence permits commercial use under an ancestor (parents included) that forbids it
 conflicts as (
-    select a.model_id
+    select distinct child.model_id
     from {{ ref('int_model_ancestors') }} as a
-    join licensed as child on child.model_id = a.model_id
-    join licensed as ancestor on ancestor.model_id = a.ancestor_id
+    join licensed as child on child.model_key = a.model_key
+    join licensed as ancestor on ancestor.model_key = a.ancestor_key
     where child.commercial_use and not ancestor.commercial_use
-    group by a.model_id
 ),
 
 classified as (
