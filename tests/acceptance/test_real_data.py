@@ -97,15 +97,23 @@ def test_shares_sum_to_one_and_cumulative_shares_end_at_one(real):
 def test_lineage_invariants(real):
     warehouse, _ = real
     not_roots = query(warehouse, """
-        select l.model_id, l.root_model_id
-        from intermediate.int_model_lineage l
-        join intermediate.int_model_lineage r on r.model_id = l.root_model_id
+        select m.model_id, m.root_model_id
+        from intermediate.int_models m
+        join intermediate.int_models r on r.model_id = m.root_model_id
         where r.root_model_id <> r.model_id or r.depth <> 0""")
     assert not_roots == [], "every descendant's root is a root"
     own_ancestor = query(warehouse, """
-        select model_id from intermediate.int_model_lineage
-        where len(lineage_path) <> len(list_distinct(lineage_path)) or depth <> len(lineage_path) - 1""")
+        select model_id from intermediate.int_models where depth > 0 and root_model_id = model_id""")
     assert own_ancestor == [], "no model is its own ancestor"
+    # off the cycles, a model is one hop below its first parent, under the same root: the walk took each
+    # model once, on its parent's path
+    off_path = query(warehouse, """
+        select m.model_id
+        from intermediate.int_models m
+        join intermediate.int_model_lineage l on l.model_key = hash(m.model_id)
+        join intermediate.int_models p on p.model_id = m.first_parent_model_id
+        where not l.stopped_at_cycle and (m.depth <> p.depth + 1 or m.root_model_id <> p.root_model_id)""")
+    assert off_path == [], "every model's depth and root follow from its first parent's"
     edges = query(warehouse, "select count(*) from intermediate.int_model_parents where edge_source = 'hub_tags'")[0][0]
     assert edges >= 28155, "the dump's declared parent edges are all there"
 

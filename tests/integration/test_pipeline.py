@@ -125,7 +125,7 @@ def test_lineage_walk_matches_the_tags(built, small_dump):
     walk = walk_first_parents(_records(small_dump[0]))
 
     lineage = {m: (root, depth) for m, root, depth in query(
-        warehouse, "select model_id, root_model_id, depth from intermediate.int_model_lineage where is_on_hub")}
+        warehouse, "select model_id, root_model_id, depth from intermediate.int_models where is_on_hub")}
     assert len(lineage) == small_dump[1].n_models
     expected = {m: walk(m) for m in lineage}
     assert lineage == expected
