@@ -12,8 +12,8 @@ MACROS = Path(__file__).resolve().parents[2] / "dbt_project" / "macros" / "tests
 
 
 def generic_test_sql(name: str, **arguments) -> str:
-    """The body of ``{% test name(...) %}``, rendered as dbt renders it (plain Jinja: these tests call no dbt
-    macro)."""
+    """The body of ``{% test name(...) %}``, rendered as dbt renders it (plain Jinja; a project macro the test
+    calls, such as model_key, is passed in among the arguments)."""
     match = re.search(r"{%\s*test\s+" + name + r"\(.*?\)\s*%}(.*?){%\s*endtest\s*%}", MACROS.read_text(), re.S)
     assert match, f"no generic test {name} in {MACROS}"
     return jinja2.Template(match.group(1)).render(**arguments)
@@ -28,3 +28,32 @@ def test_not_null_columns_fails_on_every_row_with_a_null_and_names_its_columns()
     assert rows == [(2, ["name"]), (3, ["score"]), (4, ["name", "score"])]
     complete = generic_test_sql("not_null_columns", model="t", columns=["id"])
     assert con.execute(f"select count(*) from ({complete})").fetchone() == (0,), "no null, no failing row"
+
+
+KEYS = MACROS.with_name("keys.sql")
+
+
+def model_key_macro():
+    """dbt_project/macros/keys.sql's model_key, as a Jinja callable."""
+    match = re.search(r"{%\s*macro\s+model_key\((\w+)\)\s*%}(.*?){%\s*endmacro\s*%}", KEYS.read_text(), re.S)
+    assert match, f"no macro model_key in {KEYS}"
+    parameter, body = match.groups()
+    return lambda value: jinja2.Template(body).render(**{parameter: value})
+
+
+def test_model_key_is_the_hash_of_the_repo_id():
+    assert model_key_macro()("model_id") == "hash(model_id)"
+
+
+def test_distinct_model_keys_fails_on_two_ids_sharing_a_key_only():
+    con = duckdb.connect()
+    con.execute("""create table t as select * from (values
+                   ('a/one'), ('b/two'), ('c/six'), ('d/seven'), ('d/seven'), (null)) v(model_id)""")
+    # a key that collides by design (the length of the id), standing in for a 64-bit hash collision
+    sql = generic_test_sql("distinct_model_keys", model="t", column_name="model_id",
+                           model_key=lambda column: f"length({column})")
+    rows = con.execute(f"select model_key, one_id, other_id from ({sql}) order by model_key").fetchall()
+    # 'a/one', 'b/two' and 'c/six' share length 5; 'd/seven' twice is one id repeated (the unique test's case)
+    assert rows == [(5, "a/one", "c/six")]
+    real = generic_test_sql("distinct_model_keys", model="t", column_name="model_id", model_key=model_key_macro())
+    assert con.execute(f"select count(*) from ({real})").fetchone() == (0,), "distinct ids, distinct hashes"

@@ -7,8 +7,15 @@
 --   academic and personal use, by the license_permissions seed), changed (another licence, no clearer).
 -- A conflict: the child's licence permits commercial use while its parent's or any ancestor's forbids it.
 -- mart_license_drift counts the classes; mart_family_adoption counts each family's conflicts.
+-- Edges, models and ancestors meet on model keys (macros/keys.sql), cheaper to join than repo ids at Hub scale.
 with edges as (
-    select model_id, parent_model_id, relation from {{ ref('int_model_parents') }}
+    select
+        model_id,
+        parent_model_id,
+        relation,
+        {{ model_key('model_id') }} as model_key,
+        {{ model_key('parent_model_id') }} as parent_key
+    from {{ ref('int_model_parents') }}
 ),
 
 models as (
@@ -38,7 +45,7 @@ licensed as (
 
 -- children whose licence permits commercial use under an ancestor (parents included) that forbids it
 conflicts as (
-    select distinct child.model_id
+    select distinct a.model_key
     from {{ ref('int_model_ancestors') }} as a
     join licensed as child on child.model_key = a.model_key
     join licensed as ancestor on ancestor.model_key = a.ancestor_key
@@ -61,11 +68,11 @@ classified as (
             when child.permitted_uses < parent.permitted_uses then 'more_restrictive'
             else 'changed'
         end as drift,
-        c.model_id is not null as is_conflict
+        c.model_key is not null as is_conflict
     from edges as e
-    left join licensed as child on child.model_id = e.model_id
-    left join licensed as parent on parent.model_id = e.parent_model_id
-    left join conflicts as c on c.model_id = e.model_id
+    left join licensed as child on child.model_key = e.model_key
+    left join licensed as parent on parent.model_key = e.parent_key
+    left join conflicts as c on c.model_key = e.model_key
     where not coalesce(child.is_removed, false)
 )
 

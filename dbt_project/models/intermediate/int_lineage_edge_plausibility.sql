@@ -7,12 +7,17 @@
 -- in the lineage and the popularity counts; the improvement analyses leave them out, and the test
 -- on `is_plausible` counts them into the quality history.
 {% set ratio = var('lineage_size_ratio_max') %}
+-- The edges meet their models on model keys (macros/keys.sql), cheaper to join than repo ids at Hub scale.
 with parents as (
-    select * from {{ ref('int_model_parents') }}
+    select
+        *,
+        {{ model_key('model_id') }} as model_key,
+        {{ model_key('parent_model_id') }} as parent_key
+    from {{ ref('int_model_parents') }}
 ),
 
 models as (
-    select model_id, params_b, release_date from {{ ref('int_models') }}
+    select {{ model_key('model_id') }} as model_key, params_b, release_date from {{ ref('int_models') }}
 ),
 
 joined as (
@@ -26,8 +31,8 @@ joined as (
         child.release_date as child_release_date,
         parent.release_date as parent_release_date
     from parents as p
-    left join models as child on child.model_id = p.model_id
-    left join models as parent on parent.model_id = p.parent_model_id
+    left join models as child on child.model_key = p.model_key
+    left join models as parent on parent.model_key = p.parent_key
 ),
 
 judged as (
