@@ -32,7 +32,6 @@ permissions as (
 
 licensed as (
     select
-        model_id,
         {{ model_key('model_id') }} as model_key,
         m.release_date,
         m.hub_license,
