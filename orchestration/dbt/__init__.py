@@ -3,6 +3,6 @@
     project.py     paths, DbtProject, prepare_manifest (`dbt parse`), the translator, target-folder pruning
     assets.py      observatory_dbt_models: `dbt build` (seeds, models, tests as checks) with table metadata
     verdicts.py    dbt test results as rows of the quality history
-    source_tests.py  dbt's tests of sources as checks of the raw assets (run by the raw assets' gates)
+    source_tests.py  dbt's tests of sources as checks of the raw assets (compiled by dbt, run by the raw assets' gates)
     freshness.py   each mart's FreshnessPolicy, from its `meta.freshness_hours`
 """

@@ -6,12 +6,11 @@ as the verdicts: if no ERROR rule failed, each crawl is promoted into raw.hub_mo
 and rows failing a QUARANTINE rule go to quality.quarantine; otherwise every checked crawl moves to
 raw.hub_models_rejected and raw.hub_models keeps exactly what it had, so no later build reads it.
 
-Then, in the same step, dbt runs its tests of the raw.hub_models and raw.hub_model_removals sources
-(orchestration/dbt/source_tests.py); each is a blocking check of its raw asset.
+Then, in the same step, the gate runs dbt's tests of the raw.hub_models and raw.hub_model_removals sources
+(compiled by dbt: orchestration/dbt/source_tests.py); each is a blocking check of its raw asset.
 """
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
 
 from ingestion.hub.landing import landed_crawls, promote_crawl, reject_crawl
 from ingestion.warehouse import transaction
@@ -53,11 +52,11 @@ SOURCE_KEYS = [dg.AssetKey(["raw", "hub_models"]), dg.AssetKey(["raw", "hub_mode
                 "sources on what it made visible.",
 )
 def hub_models_expectations(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource,
-                            quality: QualityResource, dbt: DbtCliResource):
+                            quality: QualityResource):
     with warehouse.write_lock(context):  # one writer from the verdicts to dbt's source tests
         yield from gate(context, warehouse, quality)
-        verdicts, results = run_source_tests(context, dbt, SOURCE_KEYS)
         with warehouse.connect(context) as con:
+            verdicts, results = run_source_tests(context, con, SOURCE_KEYS)
             record_dbt_results(con, verdicts, context.op_execution_context.run_id)
     yield from results
 
