@@ -63,10 +63,11 @@ from {{ model }}
 where hhi < 1.0 / n_groups - 1e-9 or hhi > 1 + 1e-9
 {% endtest %}
 
-{#- No two distinct ids of the column share a model key (macros/keys.sql): a failing row names two of them.
-    Counted on the keys alone (integers group fast); only a key held twice is looked at by its ids, and a
-    repeated id is the unique test's business. -#}
-{% test distinct_model_keys(model, column_name) %}
+{#- Every id of the column appears once, and no two ids share a model key (macros/keys.sql): the unique test and
+    the collision guard in one pass, counted on the keys alone (integers group fast at Hub scale); only a key
+    held twice is looked at by its ids. A failing row names the key, two of its ids (the same id twice when
+    one is repeated) and the problem. -#}
+{% test unique_model_keys(model, column_name) %}
 with keyed as (
     select {{ column_name }} as id, {{ model_key(column_name) }} as model_key
     from {{ model }}
@@ -77,9 +78,13 @@ held_twice as (
     select model_key from keyed group by model_key having count(*) > 1
 )
 
-select model_key, min(id) as one_id, max(id) as other_id
+select
+    model_key,
+    min(id) as one_id,
+    max(id) as other_id,
+    count(*) as n_rows,
+    case when min(id) = max(id) then 'repeated id' else 'two ids share a key' end as problem
 from keyed
 semi join held_twice using (model_key)
 group by model_key
-having min(id) <> max(id)
 {% endtest %}

@@ -45,15 +45,17 @@ def test_model_key_is_the_hash_of_the_repo_id():
     assert model_key_macro()("model_id") == "hash(model_id)"
 
 
-def test_distinct_model_keys_fails_on_two_ids_sharing_a_key_only():
+def test_unique_model_keys_fails_on_a_repeated_id_and_on_two_ids_sharing_a_key():
     con = duckdb.connect()
     con.execute("""create table t as select * from (values
                    ('a/one'), ('b/two'), ('c/six'), ('d/seven'), ('d/seven'), (null)) v(model_id)""")
     # a key that collides by design (the length of the id), standing in for a 64-bit hash collision
-    sql = generic_test_sql("distinct_model_keys", model="t", column_name="model_id",
+    sql = generic_test_sql("unique_model_keys", model="t", column_name="model_id",
                            model_key=lambda column: f"length({column})")
-    rows = con.execute(f"select model_key, one_id, other_id from ({sql}) order by model_key").fetchall()
-    # 'a/one', 'b/two' and 'c/six' share length 5; 'd/seven' twice is one id repeated (the unique test's case)
-    assert rows == [(5, "a/one", "c/six")]
-    real = generic_test_sql("distinct_model_keys", model="t", column_name="model_id", model_key=model_key_macro())
-    assert con.execute(f"select count(*) from ({real})").fetchone() == (0,), "distinct ids, distinct hashes"
+    rows = con.execute(f"select model_key, one_id, other_id, n_rows, problem from ({sql}) order by model_key"
+                       ).fetchall()
+    # 'a/one', 'b/two' and 'c/six' share length 5; 'd/seven' is held twice
+    assert rows == [(5, "a/one", "c/six", 3, "two ids share a key"), (7, "d/seven", "d/seven", 2, "repeated id")]
+    real = generic_test_sql("unique_model_keys", model="t", column_name="model_id", model_key=model_key_macro())
+    rows = con.execute(f"select one_id, n_rows, problem from ({real})").fetchall()
+    assert rows == [("d/seven", 2, "repeated id")], "distinct ids hash apart; the repeated one is named"
