@@ -93,6 +93,24 @@ def land_warehouse(warehouse: Path, dump: Path, archive: Path) -> int:
         return con.execute("select count(*) from raw.hub_models").fetchone()[0]
 
 
+def dbt(*args: str, target: Path) -> None:
+    """A dbt command on the warehouse OBSERVATORY_WAREHOUSE names, its artefacts in ``target``."""
+    from orchestration.dbt.project import DBT_PROJECT_DIR, dbt_executable
+
+    subprocess.run([dbt_executable(), *args, "--quiet", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir",
+                    str(DBT_PROJECT_DIR), "--target-path", str(target)], check=True, cwd=DBT_PROJECT_DIR)
+
+
+def keep_a_previous_runs_parse(target: Path) -> None:
+    """The parse of the warehouse OBSERVATORY_WAREHOUSE names, kept as the pipeline's previous run on it would
+    have left it (orchestration/dbt/project.py: keep_parse): a daily run starts from it, and without it the
+    first dbt invocation measured would parse the whole project again."""
+    from orchestration.dbt.project import keep_parse
+
+    dbt("parse", target=target)
+    keep_parse(target)
+
+
 def one_parse_seconds(warehouse: Path) -> float:
     """Seconds to parse every raw Hub record once: one json_extract of every field staging reads."""
     import duckdb

@@ -4,11 +4,11 @@
 
 A warehouse holding the whole generated dump as one complete crawl of a local Hub stand-in (landed straight
 from the JSON lines, as bench/dbt_build.py does: a full crawl over HTTP is measured by bench/ingest.py), with
-the leaderboard archive. Then --changed of the models get a new lastModified and download count, the
-stand-in serves the changed dump on the same address, and the Dagster job `hub_refresh` runs as the daily
-schedule starts it (mode incremental): the crawl of what changed, its gate, every dbt model with its tests,
-the checks, the report. Prints the time of each step and the total against the target (issue 16: under
-60 s). Figures, not a test.
+the leaderboard archive, and the dbt parse a previous day's run on it would have left. Then --changed of the
+models get a new lastModified and download count, the stand-in serves the changed dump on the same address,
+and the Dagster job `hub_refresh` runs as the daily schedule starts it (mode incremental): the crawl of what
+changed, its gate, every dbt model with its tests, the checks, the report. Prints the time of each step and
+the total against the target (issue 16: under 60 s). Figures, not a test.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import dump_and_archive, land_warehouse, scale_arguments  # noqa: E402
+from bench.common import dump_and_archive, keep_a_previous_runs_parse, land_warehouse, scale_arguments  # noqa: E402
 from bench.ingest import change_fraction, free_port, start_hub  # noqa: E402
 
 TARGET_SECONDS = 60
@@ -53,6 +53,7 @@ def main() -> None:
     from orchestration.dbt.project import prepare_manifest
 
     prepare_manifest()
+    keep_a_previous_runs_parse(args.workdir / "incremental_target")
     import dagster as dg
 
     from orchestration.definitions import defs

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,16 +22,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import dump_and_archive, land_warehouse, scale_arguments  # noqa: E402
+from bench.common import dbt, dump_and_archive, land_warehouse, scale_arguments  # noqa: E402
 
 TARGET_RATIO = 1.25
-
-
-def dbt(*args: str, target: Path) -> None:
-    from orchestration.dbt.project import DBT_PROJECT_DIR, dbt_executable
-
-    subprocess.run([dbt_executable(), *args, "--quiet", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir",
-                    str(DBT_PROJECT_DIR), "--target-path", str(target)], check=True, cwd=DBT_PROJECT_DIR)
 
 
 def models_in_order(manifest: dict) -> list[dict]:
