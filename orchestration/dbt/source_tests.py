@@ -141,11 +141,12 @@ def judge(con: duckdb.DuckDBPyConnection, node: dict, sql: str) -> tuple[str, in
     test's ``fail_calc`` over its failing rows, against ``warn_if`` and ``error_if``, by its severity."""
     config = node["config"]
     fail_calc = config.get("fail_calc") or "count(*)"
-    limit = f" limit {int(config['limit'])}" if config.get("limit") is not None else ""
+    limit = f"limit {int(config['limit'])}" if config.get("limit") is not None else ""
+    # the test's SQL on lines of its own, as dbt wraps it: a trailing `--` comment cannot swallow the bracket
     failures, should_warn, should_error = con.execute(
         f"select {fail_calc} as failures, {fail_calc} {config.get('warn_if') or '!= 0'} as should_warn, "
         f"{fail_calc} {config.get('error_if') or '!= 0'} as should_error "
-        f"from ({sql}{limit}) as dbt_internal_test").fetchone()
+        f"from (\n{sql}\n{limit}\n) as dbt_internal_test").fetchone()
     if _severity(node) == dg.AssetCheckSeverity.ERROR and should_error:
         return "fail", int(failures or 0)
     return ("warn" if should_warn else "pass"), int(failures or 0)

@@ -78,3 +78,14 @@ def test_a_test_that_cannot_run_fails_saying_why(dbt_manifest, tmp_path):
     broken = [r for r in results if r.asset_key == KEYS[1]]
     assert broken and all(not r.passed and "could not run" in r.description for r in broken)
     assert all(r.passed for r in results if r.asset_key == KEYS[0])
+
+
+def test_a_test_ending_in_a_comment_and_one_with_a_limit_are_judged_whole(dbt_manifest, tmp_path):
+    node = copy.deepcopy(node_named("source_unique_raw_hub_models_model_id"))
+    sql = compiled_source_tests()[node["unique_id"]] + "-- a trailing comment"
+    with connect(tmp_path / "w.duckdb") as con:
+        con.execute("""insert into raw.hub_models (model_id, payload, crawl_id, fetched_at)
+                       select 'id/' || (i % 2), '{}', 'c', now() from range(4) t(i)""")
+        assert judge(con, node, sql) == ("fail", 2)
+        node["config"]["limit"] = 1
+        assert judge(con, node, sql) == ("fail", 1)
