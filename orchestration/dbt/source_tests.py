@@ -19,7 +19,6 @@ would then no longer wait for the gate. Hence this module.)
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import os
@@ -34,7 +33,14 @@ from typing import Any
 import dagster as dg
 import duckdb
 
-from orchestration.dbt.project import DBT_PROJECT_DIR, dbt_executable, dbt_project, translator
+from orchestration.dbt.project import (
+    DBT_PROJECT_DIR,
+    dbt_executable,
+    dbt_project,
+    one_at_a_time,
+    translator,
+)
+from orchestration.dbt.verdicts import severity, verdict_row
 
 SOURCE_TESTS_EXCLUDED = "source:*"  # what the main dbt build leaves to the raw assets' gates
 COMPILED = DBT_PROJECT_DIR / "target" / "source_tests.json"  # the compiled SQL of every source test
@@ -67,8 +73,7 @@ def source_tests(asset_keys: Iterable[dg.AssetKey]) -> list[tuple[dict, dict, dg
 
 
 def _severity(node: dict) -> dg.AssetCheckSeverity:
-    error = str(node["config"].get("severity", "error")).lower() == "error"
-    return dg.AssetCheckSeverity.ERROR if error else dg.AssetCheckSeverity.WARN
+    return dg.AssetCheckSeverity.ERROR if severity(node) == "ERROR" else dg.AssetCheckSeverity.WARN
 
 
 def source_test_specs(asset_keys: Iterable[dg.AssetKey]) -> list[dg.AssetCheckSpec]:
@@ -85,14 +90,25 @@ def source_test_specs(asset_keys: Iterable[dg.AssetKey]) -> list[dg.AssetCheckSp
     return specs
 
 
-def _definitions_stamp(manifest: dict[str, Any]) -> str:
-    """What the compiled SQL of the source tests depends on: their definitions and the sources they read
-    (not the manifest's timestamps, which change at every parse), and the dbt that compiles them."""
+@cache
+def _definitions_stamp() -> str:
+    """What the compiled SQL of the source tests depends on: their definitions, the macros that render them
+    (however deep: a project may override a generic test), the sources they read, and the dbt that compiles
+    them; not the manifest's timestamps, which change at every parse. Once per process (the manifest is read
+    once too)."""
+    manifest = _manifest()
     tests = [(uid, n["raw_code"], n.get("test_metadata"), n["config"], n["depends_on"])
              for uid, n in sorted(manifest["nodes"].items())
              if n["resource_type"] == "test" and any(p in manifest["sources"] for p in n["depends_on"]["nodes"])]
+    macros, pending = {}, [m for test in tests for m in test[4].get("macros", [])]
+    while pending:
+        macro = manifest["macros"].get(pending.pop())
+        if macro and macro["unique_id"] not in macros:
+            macros[macro["unique_id"]] = macro["macro_sql"]
+            pending += macro["depends_on"]["macros"]
     sources = sorted((uid, s["schema"], s["identifier"]) for uid, s in manifest["sources"].items())
-    key = json.dumps([tests, sources, manifest["metadata"].get("dbt_version")], sort_keys=True, default=str)
+    key = json.dumps([tests, sorted(macros.items()), sources, manifest["metadata"].get("dbt_version")],
+                     sort_keys=True, default=str)
     return hashlib.sha256(key.encode()).hexdigest()
 
 
@@ -100,7 +116,7 @@ def compiled_source_tests() -> dict[str, str]:
     """The SQL of every dbt test on a source (unique id -> SELECT of the failing rows), compiled by dbt and
     kept in COMPILED until the tests' definitions change. Its relations name no warehouse: the SQL runs on
     the connection's own. Processes that ask at once compile one after the other, not together."""
-    stamp = _definitions_stamp(_manifest())
+    stamp = _definitions_stamp()
 
     def kept() -> dict[str, str] | None:
         try:
@@ -111,9 +127,7 @@ def compiled_source_tests() -> dict[str, str]:
 
     if (tests := kept()) is not None:
         return tests
-    COMPILED.parent.mkdir(parents=True, exist_ok=True)
-    with open(COMPILED.parent / ".source_tests.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+    with one_at_a_time(COMPILED.parent / ".source_tests.lock"):
         if (tests := kept()) is not None:
             return tests  # compiled by the process we waited for
         with tempfile.TemporaryDirectory(prefix="source-tests-") as scratch:
@@ -169,7 +183,6 @@ def run_source_tests(context, con: duckdb.DuckDBPyConnection,
     batch = f"source-tests-{uuid.uuid4().hex[:12]}"
     verdicts, results = [], []
     for node, source, key in tests:
-        rule = (node.get("test_metadata") or {}).get("name", "singular")
         sql = compiled.get(node["unique_id"])
         try:
             if sql is None:
@@ -185,15 +198,13 @@ def run_source_tests(context, con: duckdb.DuckDBPyConnection,
         message = None if status == "pass" else (
             f"Got {failures} result{'s' if failures != 1 else ''}, configured to "
             f"{'fail' if status == 'fail' else 'warn'} if {configured}")
-        verdicts.append({
-            "asset": key.to_user_string(), "check_name": node["name"], "rule": rule,
-            "severity": "ERROR" if _severity(node) == dg.AssetCheckSeverity.ERROR else "WARN",
-            "passed": status == "pass", "failing_rows": failures,
-            "expected": (node.get("description") or node["name"])[:500], "message": message, "batch": batch})
+        verdict = verdict_row(node, key.to_user_string(), passed=status == "pass", failing_rows=failures,
+                              message=message, batch=batch)
+        verdicts.append(verdict)
         results.append(dg.AssetCheckResult(
-            asset_key=key, check_name=node["name"], passed=status == "pass", severity=_severity(node),
+            asset_key=key, check_name=node["name"], passed=verdict["passed"], severity=_severity(node),
             description=message,
-            metadata={"failing_rows": failures, "rule": rule, "dbt_test": node["unique_id"],
+            metadata={"failing_rows": failures, "rule": verdict["rule"], "dbt_test": node["unique_id"],
                       "defined_in": node["original_file_path"],
                       "source": f"{source['source_name']}.{source['name']}"}))
     return verdicts, results

@@ -43,7 +43,7 @@ def test_an_invocation_starts_from_the_parse_of_the_last_one_on_the_same_warehou
         monkeypatch.setenv("OBSERVATORY_WAREHOUSE", str(tmp_path / warehouse))
         invocation = resource.cli(["ls", "--resource-type", "seed"], target_path=tmp_path / "target" / uuid4().hex)
         invocation.wait()
-        # no dbt adapter in this process: dagster-dbt's would cost ~2.5 s of every invocation, for row counts and
+        # no dbt adapter in this process: dagster-dbt's costs 0.5-1.7 s per invocation, for row counts and
         # column metadata the project reads itself (ObservatoryDbtCli)
         assert invocation.adapter is None
         keep_parse(invocation.target_path)

@@ -89,3 +89,18 @@ def test_a_test_ending_in_a_comment_and_one_with_a_limit_are_judged_whole(dbt_ma
         assert judge(con, node, sql) == ("fail", 2)
         node["config"]["limit"] = 1
         assert judge(con, node, sql) == ("fail", 1)
+
+
+def test_the_compiled_sql_is_made_again_when_a_macro_behind_a_test_changes(dbt_manifest, monkeypatch):
+    """A project may override a generic test's macro: its body, however deep, is part of what the SQL is kept by."""
+    manifest = copy.deepcopy(source_tests._manifest())
+    source_tests._definitions_stamp.cache_clear()
+    before = source_tests._definitions_stamp()
+    deeper = manifest["macros"]["macro.dbt.default__test_not_null"]  # test_not_null dispatches to it
+    deeper["macro_sql"] += "\n-- overridden"
+    monkeypatch.setattr(source_tests, "_manifest", lambda: manifest)
+    source_tests._definitions_stamp.cache_clear()
+    try:
+        assert source_tests._definitions_stamp() != before
+    finally:
+        source_tests._definitions_stamp.cache_clear()
