@@ -103,9 +103,9 @@ def dbt(*args: str, target: Path) -> None:
 
 def keep_a_previous_runs_parse(target: Path) -> None:
     """The parse of the warehouse OBSERVATORY_WAREHOUSE names, kept as the pipeline's previous run on it would
-    have left it (orchestration/dbt/project.py: keep_parse): a daily run starts from it, and without it the
+    have left it (orchestration/dbt/parse_cache.py: keep_parse): a daily run starts from it, and without it the
     first dbt invocation measured would parse the whole project again."""
-    from orchestration.dbt.project import keep_parse
+    from orchestration.dbt.parse_cache import keep_parse
 
     dbt("parse", target=target)
     keep_parse(target)

@@ -81,7 +81,8 @@ def main() -> None:
     parser = scale_arguments(__doc__.split("\n\n")[0])
     args = parser.parse_args()
 
-    from orchestration.dbt.project import keep_parse, prepare_manifest
+    from orchestration.dbt.parse_cache import keep_parse
+    from orchestration.dbt.project import prepare_manifest
 
     dump, archive = dump_and_archive(args.workdir, args.models, args.max_depth)
     warehouse = args.workdir / "overhead.duckdb"
@@ -93,7 +94,7 @@ def main() -> None:
     dbt("seed", target=target)      # the seeds both sides read (not timed)
     dbt("compile", target=target)   # the SQL of (a), compiled against this warehouse
     # the parse of this warehouse, kept as the pipeline's previous run on it would have left it
-    # (orchestration/dbt/project.py: keep_parse); without it dbt parses the whole project again in (b)
+    # (orchestration/dbt/parse_cache.py: keep_parse); without it dbt parses the whole project again in (b)
     keep_parse(target)
     print(f"landed {n:,} models; seeds loaded; models compiled", flush=True)
 

@@ -9,10 +9,10 @@ from dagster_dbt import DbtCliResource, dbt_assets
 from orchestration.dbt.project import (
     KEEP_INVOCATION_DIRS,
     dbt_project,
-    keep_parse,
     prune_invocation_dirs,
     translator,
 )
+from orchestration.dbt.parse_cache import keep_parse
 from orchestration.dbt.source_tests import SOURCE_TESTS_EXCLUDED
 from orchestration.dbt.verdicts import test_verdicts
 from orchestration.metadata import table_metadata

@@ -6,7 +6,6 @@ relative path from the project root as ``ingestion.settings`` does, so both open
 """
 
 import fcntl
-import hashlib
 from contextlib import contextmanager
 import importlib.metadata
 import os
@@ -108,37 +107,6 @@ def prune_invocation_dirs(target_root: Path, keep: int, prefix: str = INVOCATION
     return folders[keep:]
 
 
-# dbt parses the whole project again (about 2 s more, every invocation) when the profile differs from the
-# one its saved parse was made with, and the profile names the warehouse file. So the saved parse is kept
-# per warehouse: an invocation starts from the parse of the last one on the same warehouse.
-PARSE_CACHE = DBT_PROJECT_DIR / "target" / "partial_parse"
-PARTIAL_PARSE = "partial_parse.msgpack"
-KEEP_PARSES = 20
-PROFILE_ENV = ("OBSERVATORY_WAREHOUSE", "OBSERVATORY_DBT_MEMORY_LIMIT")  # what profiles.yml reads
-
-
-def saved_parse() -> Path:
-    """Where the parse of dbt invocations with this process's profile settings (the warehouse) is kept."""
-    key = "|".join(f"{name}={os.environ.get(name, '')}" for name in PROFILE_ENV)
-    return PARSE_CACHE / f"{hashlib.sha256(key.encode()).hexdigest()[:16]}.msgpack"
-
-
-def keep_parse(target_path: Path | str) -> None:
-    """Save the parse dbt wrote in an invocation's target folder for the next invocation on this warehouse
-    (written aside and renamed: parallel runs never read half a file); older saved parses beyond the newest
-    KEEP_PARSES go."""
-    written = Path(dbt_project.project_dir) / target_path / PARTIAL_PARSE
-    if not written.is_file():
-        return
-    PARSE_CACHE.mkdir(parents=True, exist_ok=True)
-    destination = saved_parse()
-    aside = destination.with_name(f"{destination.name}.{os.getpid()}.tmp")
-    shutil.copyfile(written, aside)
-    os.replace(aside, destination)
-    for old in sorted(PARSE_CACHE.glob("*.msgpack"), key=lambda p: p.stat().st_mtime, reverse=True)[KEEP_PARSES:]:
-        old.unlink(missing_ok=True)
-
-
 class ObservatoryDbtCli(DbtCliResource):
     """dagster-dbt's dbt CLI resource, with three savings on every invocation:
 
@@ -149,8 +117,9 @@ class ObservatoryDbtCli(DbtCliResource):
       macro of the project: 1.7 s the first time in a process, 0.5 s each time after) only for its
       ``fetch_row_counts`` and ``fetch_column_metadata``, which this project does not use (the asset
       metadata is read by orchestration/metadata.py once dbt has let go of the warehouse);
-    - an invocation starts from the parse saved by the last one on the same warehouse (``keep_parse``), not
-      from the project's, which was made for another warehouse path and makes dbt parse everything again.
+    - an invocation starts from the parse saved by the last one on the same warehouse, or lent by one on a
+      warehouse of the same name (parse_cache.py), not from the project's, which was made for another
+      warehouse path and makes dbt parse everything again.
     """
 
     @cached_property
@@ -166,9 +135,8 @@ class ObservatoryDbtCli(DbtCliResource):
         # run a test of an unbuilt mart). dagster-dbt reads this variable when it picks the tests to run.
         os.environ.setdefault("DBT_INDIRECT_SELECTION", "cautious")
         target_path = target_path or self._get_unique_target_path(context=context)
-        cached = saved_parse()
-        if cached.is_file():  # dagster-dbt copies the project's parse only where none is there yet
-            folder = Path(dbt_project.project_dir) / target_path
-            folder.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(cached, folder / PARTIAL_PARSE)
+        # dagster-dbt copies the project's parse only where none is there yet
+        from orchestration.dbt.parse_cache import start_from_saved_parse  # it reads this module's paths
+
+        start_from_saved_parse(Path(dbt_project.project_dir) / target_path)
         return super().cli(args, target_path=target_path, context=context, **kwargs)

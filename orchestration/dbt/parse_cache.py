@@ -1,0 +1,143 @@
+"""dbt's saved parse, kept per warehouse, and lent to a new warehouse file of the same name.
+
+dbt parses the whole project again (about 3 s of CPU here) when the profile differs from the one its saved
+parse (partial_parse.msgpack) was made with. It tells by a hash of the profile's connection settings
+(``state_check.profile_hash``), and the profile names the warehouse file. So:
+
+- the parse of the last invocation on a warehouse is kept for the next one on the same warehouse
+  (``keep_parse``, ``saved_parse``);
+- an invocation on a warehouse with no saved parse yet borrows the last parse kept for a warehouse of the
+  same file name and settings (``lend_parse``): the only setting that differs is the folder, and the parse
+  depends on the database name (the file name), never on the folder. The borrowed copy carries the new
+  profile's hash in place of the old. The two hashes are computed as dbt computes them; if the old one is not
+  found in the file exactly once (a dbt that hashes otherwise), nothing is lent and dbt parses as before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pprint
+import shutil
+from collections.abc import Mapping
+from pathlib import Path
+
+import yaml
+
+from orchestration.dbt.project import DBT_PROJECT_DIR, dbt_project
+
+PARSE_CACHE = DBT_PROJECT_DIR / "target" / "partial_parse"
+PARTIAL_PARSE = "partial_parse.msgpack"
+KEEP_PARSES = 20
+WAREHOUSE_ENV = "OBSERVATORY_WAREHOUSE"
+PROFILE_ENV = (WAREHOUSE_ENV, "OBSERVATORY_DBT_MEMORY_LIMIT")  # what profiles.yml reads
+LENDER_PREFIX = "lender-"
+
+
+def _key(values: str) -> str:
+    return hashlib.sha256(values.encode()).hexdigest()[:16]
+
+
+def saved_parse(env: Mapping[str, str] = os.environ) -> Path:
+    """Where the parse of dbt invocations with these profile settings (the warehouse) is kept."""
+    values = [f"{name}={env.get(name, '')}" for name in PROFILE_ENV]
+    return PARSE_CACHE / f"{_key('|'.join(values))}.msgpack"
+
+
+def _lender(env: Mapping[str, str] = os.environ) -> Path:
+    """Where the last parse for a warehouse of this file name and these other settings is kept."""
+    values = [f"name={Path(env.get(WAREHOUSE_ENV) or 'warehouse.duckdb').name}"]
+    values += [f"{name}={env.get(name, '')}" for name in PROFILE_ENV if name != WAREHOUSE_ENV]
+    return PARSE_CACHE / f"{LENDER_PREFIX}{_key('|'.join(values))}.msgpack"
+
+
+def _copy_atomically(source: Path, destination: Path, data: bytes | None = None) -> None:
+    """Written aside and renamed: a parallel run never reads half a file."""
+    aside = destination.with_name(f"{destination.name}.{os.getpid()}.tmp")
+    if data is None:
+        shutil.copyfile(source, aside)
+    else:
+        aside.write_bytes(data)
+    os.replace(aside, destination)
+
+
+def keep_parse(target_path: Path | str) -> None:
+    """Save the parse dbt wrote in an invocation's target folder for the next invocation on this warehouse,
+    and as the one to lend to a new warehouse of the same name; older saved parses beyond the newest
+    KEEP_PARSES go."""
+    written = Path(dbt_project.project_dir) / target_path / PARTIAL_PARSE
+    if not written.is_file():
+        return
+    PARSE_CACHE.mkdir(parents=True, exist_ok=True)
+    _copy_atomically(written, saved_parse())
+    lender = _lender()
+    _copy_atomically(written, lender)
+    # which warehouse the lent parse was made for: its profile hash is computed from it when it is lent
+    _copy_atomically(written, lender.with_suffix(".json"),
+                     json.dumps({WAREHOUSE_ENV: os.environ.get(WAREHOUSE_ENV, "")}).encode())
+    for old in sorted(PARSE_CACHE.glob("*.msgpack"), key=lambda p: p.stat().st_mtime, reverse=True)[KEEP_PARSES:]:
+        old.unlink(missing_ok=True)
+        old.with_suffix(".json").unlink(missing_ok=True)
+
+
+def start_from_saved_parse(target_folder: Path) -> str:
+    """Put the parse this invocation should start from into its target folder; says which: "saved" (the last
+    one on this warehouse), "lent" (one of a warehouse of the same name elsewhere) or "none" (dbt parses all)."""
+    target_folder.mkdir(parents=True, exist_ok=True)
+    saved = saved_parse()
+    if saved.is_file():
+        shutil.copyfile(saved, target_folder / PARTIAL_PARSE)
+        return "saved"
+    lent = lend_parse()
+    if lent is not None:
+        (target_folder / PARTIAL_PARSE).write_bytes(lent)
+        return "lent"
+    return "none"
+
+
+def lend_parse() -> bytes | None:
+    """The last parse kept for a warehouse of this one's name, with this profile's hash in place of its own;
+    None when there is none, or when it cannot be shown to differ from this profile's in the hash alone."""
+    lender = _lender()
+    try:
+        data = lender.read_bytes()
+        made_for = json.loads(lender.with_suffix(".json").read_text())[WAREHOUSE_ENV]
+    except (OSError, ValueError, KeyError):
+        return None
+    then_database, then_hash = profile_hash(dict(os.environ, **{WAREHOUSE_ENV: made_for}))
+    now_database, now_hash = profile_hash(os.environ)
+    if then_database != now_database or data.count(then_hash.encode()) != 1:
+        return None  # another database name, or the file's hash is not the one dbt would have made
+    return data.replace(then_hash.encode(), now_hash.encode())
+
+
+def profile_hash(env: Mapping[str, str]) -> tuple[str, str]:
+    """The database name and dbt's profile hash (ManifestLoader.build_manifest_state_check: sha256 of the
+    pretty-printed, sorted connection info of the credentials) for the project's profile under ``env``."""
+    import jinja2
+    from dbt.adapters.duckdb.credentials import DuckDBCredentials
+
+    def env_var(name: str, default: str | None = None) -> str:  # dbt's env_var, on ``env``
+        if name in env:
+            return env[name]
+        if default is None:
+            raise KeyError(f"profiles.yml reads the environment variable {name}, which is not set")
+        return default
+
+    templates = jinja2.Environment()
+
+    def render(value):
+        if isinstance(value, dict):
+            return {k: render(v) for k, v in value.items()}
+        return templates.from_string(value).render(env_var=env_var) if isinstance(value, str) else value
+
+    profile = yaml.safe_load((Path(dbt_project.profiles_dir) / "profiles.yml").read_text())["observatory"]
+    output = render(dict(profile["outputs"][profile["target"]]))
+    output.pop("type")
+    output.pop("threads", None)
+    data = DuckDBCredentials.translate_aliases(output)
+    DuckDBCredentials.validate(data)
+    credentials = DuckDBCredentials.from_dict(data)
+    connection_info = sorted(credentials.connection_info())
+    return credentials.database, hashlib.sha256(pprint.pformat(connection_info).encode()).hexdigest()
