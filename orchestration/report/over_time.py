@@ -76,6 +76,7 @@ def family_section(frame: pd.DataFrame) -> Section:
 
 
 def trends_section(frame: pd.DataFrame) -> Section:
+    """``frame``: the latest week's top rows of mart_adoption_trends, as build.READERS reads them."""
     s = Section("mart_adoption_trends", "Rising models", "Which models and families are rising?")
     week, latest = _latest(frame, "week_start")
     risers = latest[latest["downloads_change"].notna()].sort_values("growth_rank").head(TOP_N)
@@ -96,8 +97,8 @@ def trends_section(frame: pd.DataFrame) -> Section:
             title="30-day downloads (no earlier week to compare with yet)", x_label="30-day downloads"))
         s.extra_html = (f"<p class='note'>Week of {esc(as_date(week))}: no earlier week to compare with yet "
                         "(rises need snapshots in two weeks), so the chart shows the most downloaded models.</p>")
-    s.headlines.append(("weeks in the history", fmt_int(frame["week_start"].nunique())))
-    s.headlines.append((f"models listed, week of {as_date(week)}", fmt_int(len(latest))))
+    s.headlines.append(("weeks in the history", fmt_int(frame["n_weeks"].iloc[0])))
+    s.headlines.append((f"models listed, week of {as_date(week)}", fmt_int(frame["n_models_in_week"].iloc[0])))
     s.caption = ("Models whose 30-day downloads rose most since the previous week, at the week's last snapshot.")
     return s
 

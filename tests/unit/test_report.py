@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 
 from orchestration.report import charts
-from orchestration.report.build import MARTS, render_report, write_report
+from orchestration.report.section import TOP_N
+from orchestration.report.build import MARTS, READERS, read_marts, render_report, write_report
 from orchestration.metadata import table_metadata
 
 HOSTILE_ID = "mallory/<script>alert(1)"
@@ -63,7 +64,8 @@ def frames(model_id: str = "meta-llama/Llama-3.1-8B", license_id: str = "apache-
             "architecture_family": ["llama", "llama"], "new_models": [2, 1], "share_of_week": [1.0, 1.0]}),
         "mart_base_model_popularity": pd.DataFrame({
             "population": ["hub", "hub"], "base_model_id": [model_id, "other/base"],
-            "architecture_family": ["llama", "qwen2"], "direct_derivatives": [7, 2], "all_descendants": [9, 2]}),
+            "architecture_family": ["llama", "qwen2"], "direct_derivatives": [7, 2], "all_descendants": [9, 2],
+            "popularity_rank": [1, 2]}),
         "mart_license_distribution": pd.DataFrame({
             "population": ["hub", "hub"], "license": [license_id, "unknown"], "n_models": [60, 40],
             "model_share": [0.6, 0.4], "commercial_use": [None, False], "academic_use": [None, False],
@@ -128,8 +130,25 @@ def frames(model_id: str = "meta-llama/Llama-3.1-8B", license_id: str = "apache-
     }
 
 
+def warehouse(marts: dict[str, pd.DataFrame]) -> duckdb.DuckDBPyConnection:
+    """An in-memory warehouse holding these marts."""
+    con = duckdb.connect()
+    con.execute("create schema marts")
+    for name, frame in marts.items():
+        con.register("f", frame)
+        con.execute(f"create table marts.{name} as select * from f")
+        con.unregister("f")
+    return con
+
+
+def report(marts: dict[str, pd.DataFrame]):
+    """The page and its sections for these marts, read as the report reads a warehouse."""
+    frames, rows = read_marts(warehouse(marts))
+    return render_report(frames, rows=rows)
+
+
 def test_every_mart_has_a_section_with_a_chart():
-    page, sections = render_report(frames())
+    page, sections = report(frames())
     assert [s.mart for s in sections] == MARTS
     for section in sections:
         assert section.figures, f"{section.mart} drew no chart"
@@ -139,7 +158,7 @@ def test_every_mart_has_a_section_with_a_chart():
 
 
 def test_text_from_the_data_is_escaped_everywhere():
-    page, _ = render_report(frames(model_id=HOSTILE_ID, license_id=HOSTILE_LICENSE))
+    page, _ = report(frames(model_id=HOSTILE_ID, license_id=HOSTILE_LICENSE))
     parsed = parse(page)
     assert "script" not in parsed.tags and "img" not in parsed.tags
     assert "<script" not in page and "<img" not in page
@@ -150,21 +169,21 @@ def test_text_from_the_data_is_escaped_everywhere():
 
 
 def test_the_page_loads_nothing_from_anywhere():
-    page, _ = render_report(frames())
+    page, _ = report(frames())
     assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", page)
     assert "@import" not in page and "url(" not in page
     assert "default-src 'none'" in page  # and the browser is told to refuse any load
 
 
 def test_missing_marts_say_so_instead_of_drawing():
-    page, sections = render_report({"mart_ecosystem_summary": frames()["mart_ecosystem_summary"]})
+    page, sections = report({"mart_ecosystem_summary": frames()["mart_ecosystem_summary"]})
     assert sections[0].figures
     assert all(not s.figures for s in sections[1:])
     assert "No rows in mart_daily_activity yet" in page
 
 
 def test_months_without_new_models_are_left_out_of_the_mix():
-    page, sections = render_report(frames())
+    page, sections = report(frames())
     types = next(s for s in sections if s.mart == "mart_model_types_monthly")
     # two months in the mart, one of them without any model: one column in the chart
     assert types.figures[0].count('class="mark area"') == 2
@@ -172,17 +191,49 @@ def test_months_without_new_models_are_left_out_of_the_mix():
 
 
 def test_write_report_is_atomic_and_reports_counts(tmp_path):
-    con = duckdb.connect()
-    con.execute("create schema marts")
-    for name, frame in frames().items():
-        con.register("f", frame)
-        con.execute(f"create table marts.{name} as select * from f")
-        con.unregister("f")
+    con = warehouse(frames())
     path = tmp_path / "report" / "w.html"
     summary = write_report(con, path, source="w.duckdb")
     assert path.is_file() and not path.with_name("w.html.partial").exists()
     assert summary.sections == len(MARTS) and summary.empty_marts == []
     assert summary.charts == path.read_text().count('<figure class="chart"')
+
+
+def test_the_sections_that_read_part_of_their_mart_draw_what_the_whole_mart_would_give():
+    """READERS keep only the rows a section draws (at 2M models, 1M and 2M rows were read to draw 10): the page,
+    row counts included, is the one the whole marts give when every row is drawn."""
+    marts = frames()
+    big = pd.DataFrame({
+        "population": ["hub"] * 30 + ["leaderboard_v2"] * 3, "base_model_id": [f"org/base-{i:02d}" for i in range(33)],
+        "architecture_family": ["llama"] * 33, "is_root": [True] * 33,
+        "direct_derivatives": [1] * 33, "all_descendants": [30 - i % 7 for i in range(30)] + [5, 5, 2],
+        "finetune_derivatives": [1] * 33, "adapter_derivatives": [0] * 33, "quantized_derivatives": [0] * 33,
+        "merge_derivatives": [0] * 33, "unspecified_derivatives": [0] * 33})
+    big["popularity_rank"] = big.sort_values(["all_descendants", "base_model_id"], ascending=[False, True]) \
+        .groupby("population").cumcount().reindex(big.index) + 1
+    marts["mart_base_model_popularity"] = big
+    weeks = pd.to_datetime(["2024-02-19", "2024-02-26", "2024-03-04"])
+    trends = pd.DataFrame([{"population": "hub", "week_start": w, "as_of_date": w, "model_id": f"org/m{i:02d}",
+                            "root_model_id": f"org/m{i:02d}", "downloads": 100 + i * 7 % 13,
+                            "downloads_change": None if k == 0 or i % 5 == 0 else (i * 11) % 17 - 3,
+                            "downloads_all_time": 1000 + i, "likes": i, "likes_change": None}
+                           for k, w in enumerate(weeks) for i in range(25)])
+    trends["growth_rank"] = trends.assign(c=trends["downloads_change"].fillna(-1e9)) \
+        .sort_values(["c", "downloads", "model_id"], ascending=[False, False, True]) \
+        .groupby("week_start").cumcount().reindex(trends.index) + 1
+    marts["mart_adoption_trends"] = trends
+    con = warehouse(marts)
+    frames_read, rows = read_marts(con)
+    assert len(frames_read["mart_base_model_popularity"]) == TOP_N + 3
+    assert len(frames_read["mart_adoption_trends"]) == TOP_N
+    assert rows["mart_base_model_popularity"] == 33 and rows["mart_adoption_trends"] == 75
+    page, _ = render_report(frames_read, rows=rows, generated_at=pd.Timestamp("2026-01-01"))
+    whole = {mart: con.execute(f"select * from marts.{mart}").df() for mart in MARTS}
+    whole["mart_adoption_trends"] = con.execute(READERS["mart_adoption_trends"].replace(
+        f"where t.growth_rank <= {TOP_N}", "where true")).df()
+    whole_page, _ = render_report(whole, generated_at=pd.Timestamp("2026-01-01"))
+    assert page == whole_page.replace('data-rows="25"', 'data-rows="75"').replace("(25 rows)", "(75 rows)")
+    assert "org/base-00" in page and "Largest rise in 30-day downloads, week of 2024-03-04" in page
 
 
 @pytest.mark.parametrize("lo, hi", [(0, 1), (3, 97), (-12.5, 40), (0.001, 0.004), (1, 1)])
