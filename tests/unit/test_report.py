@@ -1,4 +1,4 @@
-"""The report renderer and its charts: escaping, axes, one section per mart; table metadata for asset pages."""
+"""The report renderer and its charts: escaping, axes, one section per mart, read from the marts as it reads them."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import re
 from datetime import date
 from html.parser import HTMLParser
 
-import dagster as dg
 import duckdb
 import pandas as pd
 import pytest
@@ -14,7 +13,6 @@ import pytest
 from orchestration.report import charts
 from orchestration.report.section import TOP_N
 from orchestration.report.build import MARTS, READERS, read_marts, render_report, write_report
-from orchestration.metadata import table_metadata
 
 HOSTILE_ID = "mallory/<script>alert(1)"
 HOSTILE_LICENSE = '<img src=x onerror="alert(2)">'
@@ -273,29 +271,3 @@ def test_a_log_bar_chart_keeps_every_bar_visible():
     svg = charts.bar_chart([("big", 1e6), ("tiny", 50), ("none", 0)], title="t", x_label="x", log=True)
     widths = [float(w) for w in re.findall(r'class="mark bar" x="[\d.]+" y="[\d.]+" width="([\d.]+)"', svg)]
     assert len(widths) == 3 and widths[0] > widths[1] > 0 and widths[2] >= 1
-
-
-def test_table_metadata_gives_row_count_schema_and_preview():
-    con = duckdb.connect()
-    con.execute("create schema marts; create table marts.m as select * from (values "
-                "('hub', 'a/<b>', 3, date '2024-01-02', 0.5), ('hub', 'c/d', 1, null, null)) "
-                "t(population, model_id, n, day, share)")
-    metadata = table_metadata(con, "warehouse.marts.m", preview=True, descriptions={"n": "How many."})
-    assert metadata["dagster/row_count"] == 2
-    schema = metadata["dagster/column_schema"]
-    assert [(c.name, c.type) for c in schema.columns] == [
-        ("population", "VARCHAR"), ("model_id", "VARCHAR"), ("n", "INTEGER"), ("day", "DATE"), ("share", "DECIMAL(2,1)")]
-    assert schema.columns[2].description == "How many."
-    preview = metadata["preview"]
-    assert isinstance(preview, dg.TableMetadataValue)
-    rows = [r.data for r in preview.records]
-    assert rows[0] == {"population": "hub", "model_id": "a/<b>", "n": 3, "day": "2024-01-02", "share": 0.5}
-    assert rows[1]["day"] is None
-
-
-def test_table_metadata_of_a_missing_table_is_empty_and_views_are_not_counted():
-    con = duckdb.connect()
-    con.execute("create schema staging; create view staging.v as select 1 as x")
-    assert table_metadata(con, "warehouse.staging.absent") == {}
-    metadata = table_metadata(con, "warehouse.staging.v", count_rows=False)
-    assert "dagster/row_count" not in metadata and "dagster/column_schema" in metadata
