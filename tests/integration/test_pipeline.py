@@ -186,7 +186,8 @@ def test_demo_without_a_dump_generates_one_and_says_briefly_what_it_did(tmp_path
     for step in ("hub_models", "hub_models_expectations", "observatory_dbt_models",
                  "report__observatory_report"):
         assert re.search(rf"^  {step} +done +[0-9.]+ s$", out.stdout, re.M), f"no line with the time of {step}"
-    assert re.search(r"snapshots 1-\d+ of \d+ \(2024-01-01 to [0-9-]+\) landed and checked +[0-9.]+ s", out.stdout)
+    # a progress line every 10 s: on a busy machine the first may cover the first snapshot alone
+    assert re.search(r"snapshots 1-\d+ of \d+ \(2024-01-01( to [0-9-]+)?\) landed and checked +[0-9.]+ s", out.stdout)
     assert "[WARN] raw/leaderboard_archive_results" in out.stdout, "checks that did not pass are shown"
     assert "Running with dbt" not in console and "dagster - INFO" not in console
     log = Path(re.search(r"^full log: (\S+)", out.stdout, re.M).group(1))
