@@ -28,11 +28,24 @@ keyed as (
     from model_keys as k
     left join models as m using (model_id)
     left join conflicting as c using (model_id)
+),
+
+-- numbered once per name, not per model: ranking the 2M models' names took two sorts of 2M strings
+authors as (
+    select author, dense_rank() over (order by author) as author_key
+    from (select distinct author from keyed)
+),
+
+roots as (
+    select root_model_id, dense_rank() over (order by root_model_id) as root_key
+    from (select distinct root_model_id from keyed)
 )
 
 select
-    *,
-    dense_rank() over (order by author) as author_key,
-    dense_rank() over (order by root_model_id) as root_key,
-    model_id = root_model_id as is_root
+    keyed.*,
+    authors.author_key,
+    roots.root_key,
+    keyed.model_id = keyed.root_model_id as is_root
 from keyed
+join authors using (author)
+join roots using (root_model_id)
