@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import subprocess
 import threading
 import time
@@ -101,13 +102,20 @@ def dbt(*args: str, target: Path) -> None:
                     str(DBT_PROJECT_DIR), "--target-path", str(target)], check=True, cwd=DBT_PROJECT_DIR)
 
 
+def fresh_target(target: Path) -> Path:
+    """A dbt target folder emptied first: dbt starts from a partial_parse.msgpack it finds there, even one made
+    by another checkout (a worktree measuring the code before a change), whose seed paths point into it."""
+    shutil.rmtree(target, ignore_errors=True)
+    return target
+
+
 def keep_a_previous_runs_parse(target: Path) -> None:
     """The parse of the warehouse OBSERVATORY_WAREHOUSE names, kept as the pipeline's previous run on it would
     have left it (orchestration/dbt/parse_cache.py: keep_parse): a daily run starts from it, and without it the
     first dbt invocation measured would parse the whole project again."""
     from orchestration.dbt.parse_cache import keep_parse
 
-    dbt("parse", target=target)
+    dbt("parse", target=fresh_target(target))
     keep_parse(target)
 
 

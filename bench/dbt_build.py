@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.common import (  # noqa: E402
     dump_and_archive,
+    fresh_target,
     fingerprint,
     land_warehouse,
     one_parse_seconds,
@@ -55,21 +56,22 @@ def main() -> None:
     print(f"one parse of the {n:,} raw records: {parse_s:.1f} s", flush=True)
 
     prepare_manifest()
+    target = fresh_target(args.workdir / "target")
     env = dict(os.environ, OBSERVATORY_WAREHOUSE=str(warehouse))
     # parsed beforehand against this warehouse, as the pipeline's builds are (`observatory manifest` with the
     # same settings; dagster-dbt copies its partial_parse.msgpack into each invocation's target folder)
     subprocess.run([dbt_executable(), "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir",
-                    str(DBT_PROJECT_DIR), "--target-path", str(args.workdir / "target")],
+                    str(DBT_PROJECT_DIR), "--target-path", str(target)],
                    env=env, cwd=DBT_PROJECT_DIR, check=True)
     began = time.perf_counter()
     # the build the pipeline runs: dbt's unit tests check the SQL, not the data, and run in the test suite
     out, status, rss_mb = run_measured([dbt_executable(), "build", "--exclude-resource-type", "unit_test",
                                         "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-                                        "--target-path", str(args.workdir / "target")], env=env, cwd=DBT_PROJECT_DIR)
+                                        "--target-path", str(target)], env=env, cwd=DBT_PROJECT_DIR)
     seconds = time.perf_counter() - began
     summary = [line for line in out.splitlines() if "Done." in line or "ERROR" in line or "FAIL" in line]
     print("\n".join(summary[-8:]))
-    results = json.loads((args.workdir / "target" / "run_results.json").read_text())["results"]
+    results = json.loads((target / "run_results.json").read_text())["results"]
     slowest = sorted(results, key=lambda r: r["execution_time"], reverse=True)[:12]
     node_s = sum(r["execution_time"] for r in results)
     ratio = seconds / parse_s

@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import dbt, dump_and_archive, land_warehouse, scale_arguments  # noqa: E402
+from bench.common import dbt, dump_and_archive, fresh_target, land_warehouse, scale_arguments  # noqa: E402
 
 TARGET_RATIO = 1.25
 
@@ -90,7 +90,7 @@ def main() -> None:
     os.environ["OBSERVATORY_WAREHOUSE"] = str(warehouse)
     os.environ.setdefault("DAGSTER_HOME", str(args.workdir / "dagster_home"))
     prepare_manifest()
-    target = args.workdir / "overhead_target"
+    target = fresh_target(args.workdir / "overhead_target")
     dbt("seed", target=target)      # the seeds both sides read (not timed)
     dbt("compile", target=target)   # the SQL of (a), compiled against this warehouse
     # the parse of this warehouse, kept as the pipeline's previous run on it would have left it

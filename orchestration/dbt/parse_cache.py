@@ -2,7 +2,8 @@
 
 dbt parses the whole project again (about 3 s of CPU here) when the profile differs from the one its saved
 parse (partial_parse.msgpack) was made with. It tells by a hash of the profile's connection settings
-(``state_check.profile_hash``), and the profile names the warehouse file. So:
+(``state_check.profile_hash``), and the profile names the warehouse file. (It does not notice a parse made
+in another checkout, whose seed paths point there: the parses are kept per project folder too.) So:
 
 - the parse of the last invocation on a warehouse is kept for the next one on the same warehouse
   (``keep_parse``, ``saved_parse``);
@@ -41,13 +42,13 @@ def _key(values: str) -> str:
 
 def saved_parse(env: Mapping[str, str] = os.environ) -> Path:
     """Where the parse of dbt invocations with these profile settings (the warehouse) is kept."""
-    values = [f"{name}={env.get(name, '')}" for name in PROFILE_ENV]
+    values = [f"project={DBT_PROJECT_DIR}"] + [f"{name}={env.get(name, '')}" for name in PROFILE_ENV]
     return PARSE_CACHE / f"{_key('|'.join(values))}.msgpack"
 
 
 def _lender(env: Mapping[str, str] = os.environ) -> Path:
     """Where the last parse for a warehouse of this file name and these other settings is kept."""
-    values = [f"name={Path(env.get(WAREHOUSE_ENV) or 'warehouse.duckdb').name}"]
+    values = [f"project={DBT_PROJECT_DIR}", f"name={Path(env.get(WAREHOUSE_ENV) or 'warehouse.duckdb').name}"]
     values += [f"{name}={env.get(name, '')}" for name in PROFILE_ENV if name != WAREHOUSE_ENV]
     return PARSE_CACHE / f"{LENDER_PREFIX}{_key('|'.join(values))}.msgpack"
 
