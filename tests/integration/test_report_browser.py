@@ -18,7 +18,7 @@ import pytest
 from tests.support.lineage import declared_parents
 from ingestion.standin.synthetic import write_hub_dump, write_leaderboard_archive
 from orchestration.report.build import MARTS
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, build_once, run_cli
 from tests.integration.test_pipeline import run_demo
 
 pytestmark = pytest.mark.integration
@@ -73,21 +73,26 @@ def rename_model(source: Path, old: str, new: str) -> int:
 
 @pytest.fixture(scope="module")
 def hostile_run(tmp_path_factory, dbt_manifest):
-    """A pipeline run on generated data whose most built-on base model is renamed to hold <script>."""
-    root = tmp_path_factory.mktemp("report")
-    dump, archive = root / "hub_dump", root / "leaderboard"
-    write_hub_dump(dump, n_models=600, seed=11)
-    write_leaderboard_archive(archive, n_models=600, seed=11)
-    records = [json.loads(line) for line in (dump / "models.jsonl").read_text().splitlines()]
-    children = Counter(parents[0] for r in records if (parents := declared_parents(r)))
-    base, _ = children.most_common(1)[0]
-    hostile = f"{base.split('/')[0]}/{HOSTILE_NAME}"
-    assert rename_model(root, base, hostile) >= 1
-    warehouse = root / "w.duckdb"
-    out = run_demo("--hub-dump", str(dump), "--leaderboard-archive", str(archive), "--warehouse", str(warehouse))
-    report = root / "report" / "w.html"
-    assert f"report: {report}" in out.stdout
-    return warehouse, report, hostile
+    """A pipeline run on generated data whose most built-on base model is renamed to hold <script>. Built once
+    for all test workers (build_once: a module fixture runs on each worker that runs one of its tests); the
+    tests only read it."""
+
+    def build(root: Path) -> None:
+        dump, archive = root / "hub_dump", root / "leaderboard"
+        write_hub_dump(dump, n_models=600, seed=11)
+        write_leaderboard_archive(archive, n_models=600, seed=11)
+        records = [json.loads(line) for line in (dump / "models.jsonl").read_text().splitlines()]
+        children = Counter(parents[0] for r in records if (parents := declared_parents(r)))
+        base, _ = children.most_common(1)[0]
+        hostile = f"{base.split('/')[0]}/{HOSTILE_NAME}"
+        assert rename_model(root, base, hostile) >= 1
+        out = run_demo("--hub-dump", str(dump), "--leaderboard-archive", str(archive),
+                       "--warehouse", str(root / "w.duckdb"))
+        assert f"report: {root / 'report' / 'w.html'}" in out.stdout
+        (root / "hostile.txt").write_text(hostile, encoding="utf-8")
+
+    root = build_once(tmp_path_factory, "report_browser", build)
+    return root / "w.duckdb", root / "report" / "w.html", (root / "hostile.txt").read_text(encoding="utf-8")
 
 
 def test_the_hostile_name_reached_the_marts(hostile_run):
@@ -188,8 +193,10 @@ def test_every_mart_materialization_shows_row_count_schema_and_preview(hostile_r
         assert metadata["charts"].value >= len(MARTS)
 
 
-def test_dbt_docs_generate_over_the_warehouse(hostile_run):
-    warehouse, _, _ = hostile_run
+def test_dbt_docs_generate_over_the_warehouse(hostile_run, tmp_path):
+    # a copy: dbt opens the warehouse to write, and the other tests read the shared one meanwhile
+    warehouse = tmp_path / "w.duckdb"
+    shutil.copy2(hostile_run[0], warehouse)
     out = run_cli("docs", "--warehouse", str(warehouse), timeout=600)
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
     docs = warehouse.parent / "dbt_docs"
