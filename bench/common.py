@@ -94,12 +94,13 @@ def land_warehouse(warehouse: Path, dump: Path, archive: Path) -> int:
         return con.execute("select count(*) from raw.hub_models").fetchone()[0]
 
 
-def dbt(*args: str, target: Path) -> None:
-    """A dbt command on the warehouse OBSERVATORY_WAREHOUSE names, its artefacts in ``target``."""
+def dbt(*args: str, target: Path, env: dict | None = None) -> None:
+    """A dbt command on the warehouse OBSERVATORY_WAREHOUSE names (in ``env``, else this process's
+    environment), its artefacts in ``target``."""
     from orchestration.dbt.project import DBT_PROJECT_DIR, dbt_executable
 
     subprocess.run([dbt_executable(), *args, "--quiet", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir",
-                    str(DBT_PROJECT_DIR), "--target-path", str(target)], check=True, cwd=DBT_PROJECT_DIR)
+                    str(DBT_PROJECT_DIR), "--target-path", str(target)], check=True, cwd=DBT_PROJECT_DIR, env=env)
 
 
 def fresh_target(target: Path) -> Path:

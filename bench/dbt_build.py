@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -26,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.common import (  # noqa: E402
+    dbt,
     dump_and_archive,
     fresh_target,
     fingerprint,
@@ -60,9 +60,7 @@ def main() -> None:
     env = dict(os.environ, OBSERVATORY_WAREHOUSE=str(warehouse))
     # parsed beforehand against this warehouse, as the pipeline's builds are (`observatory manifest` with the
     # same settings; dagster-dbt copies its partial_parse.msgpack into each invocation's target folder)
-    subprocess.run([dbt_executable(), "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir",
-                    str(DBT_PROJECT_DIR), "--target-path", str(target)],
-                   env=env, cwd=DBT_PROJECT_DIR, check=True)
+    dbt("parse", target=target, env=env)
     began = time.perf_counter()
     # the build the pipeline runs: dbt's unit tests check the SQL, not the data, and run in the test suite
     out, status, rss_mb = run_measured([dbt_executable(), "build", "--exclude-resource-type", "unit_test",

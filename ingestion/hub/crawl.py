@@ -20,6 +20,9 @@ from ingestion.hub.landing import HubModelLanding, abandon_unfinished_crawls, la
 from ingestion.progress import Progress, ThrottledProgress, quiet
 
 MODES = ("auto", "full", "incremental")
+# the order a crawl lists the Hub's models in: a full one by creation date (stable under edits), an
+# incremental one newest-modified first (it stops at the watermark)
+LISTING_SORT = {"full": "createdAt", "incremental": "lastModified"}
 
 
 @dataclasses.dataclass
@@ -105,8 +108,8 @@ def load_hub_models(con: duckdb.DuckDBPyConnection, client: HubClient, *, mode: 
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
     if mode == "incremental" and last_start is None:
         raise ValueError(f"no complete crawl of scope {scope!r} yet: an incremental refresh needs a full crawl first")
-    sort = "lastModified" if mode == "incremental" else "createdAt"
-    start_url = client.list_model_urls(sort=sort, page_size=page_size, pipeline_tag=pipeline_tag, filters=filters)
+    start_url = client.list_model_urls(sort=LISTING_SORT[mode], page_size=page_size, pipeline_tag=pipeline_tag,
+                                       filters=filters)
     query = start_url.split("?", 1)[1]
 
     landing = HubModelLanding.resume(con, client.endpoint, query, scope=scope, mode=mode) if resume else None

@@ -109,9 +109,6 @@ class HubStandIn:
         self.stop()
 
 
-CRAWL_SORTS = ("lastModified", "createdAt")  # ingestion/hub/crawl.py: incremental, full
-
-
 def main(argv: list[str] | None = None) -> None:
     import argparse
 
@@ -123,7 +120,9 @@ def main(argv: list[str] | None = None) -> None:
     with HubStandIn(args.dump, port=args.port, evals_dir=args.evals) as hub:
         # the orders the crawler lists all models by, sorted before the first request, as the Hub's index is:
         # sorting 2M records in Python on the first listing took 5 s, which a benchmark charged to the crawl
-        for sort in CRAWL_SORTS:
+        from ingestion.hub.crawl import LISTING_SORT
+
+        for sort in LISTING_SORT.values():
             hub.dump.view(sort, (), None, None, None)
         print(f"serving {args.dump} ({len(hub.dump.models)} models) at {hub.endpoint}", flush=True)
         try:

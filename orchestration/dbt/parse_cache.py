@@ -7,8 +7,8 @@ in another checkout, whose seed paths point there: the parses are kept per proje
 
 - the parse of the last invocation on a warehouse is kept for the next one on the same warehouse
   (``keep_parse``, ``saved_parse``);
-- an invocation on a warehouse with no saved parse yet borrows the last parse kept for a warehouse of the
-  same file name and settings (``lend_parse``): the only setting that differs is the folder, and the parse
+- an invocation on a warehouse with no saved parse yet borrows the parse saved for the warehouse of the same
+  file name and settings that last kept one (``lend_parse``; a small JSON file names it): the only setting that differs is the folder, and the parse
   depends on the database name (the file name), never on the folder. The borrowed copy carries the new
   profile's hash in place of the old. The two hashes are computed as dbt computes them; if the old one is not
   found in the file exactly once (a dbt that hashes otherwise), nothing is lent and dbt parses as before.
@@ -47,39 +47,32 @@ def saved_parse(env: Mapping[str, str] = os.environ) -> Path:
 
 
 def _lender(env: Mapping[str, str] = os.environ) -> Path:
-    """Where the last parse for a warehouse of this file name and these other settings is kept."""
+    """Which warehouse of this file name (and these other settings) last kept a parse: a JSON file naming it."""
     values = [f"project={DBT_PROJECT_DIR}", f"name={Path(env.get(WAREHOUSE_ENV) or 'warehouse.duckdb').name}"]
     values += [f"{name}={env.get(name, '')}" for name in PROFILE_ENV if name != WAREHOUSE_ENV]
-    return PARSE_CACHE / f"{LENDER_PREFIX}{_key('|'.join(values))}.msgpack"
+    return PARSE_CACHE / f"{LENDER_PREFIX}{_key('|'.join(values))}.json"
 
 
-def _copy_atomically(source: Path, destination: Path, data: bytes | None = None) -> None:
+def _write_atomically(destination: Path, data: bytes) -> None:
     """Written aside and renamed: a parallel run never reads half a file."""
     aside = destination.with_name(f"{destination.name}.{os.getpid()}.tmp")
-    if data is None:
-        shutil.copyfile(source, aside)
-    else:
-        aside.write_bytes(data)
+    aside.write_bytes(data)
     os.replace(aside, destination)
 
 
 def keep_parse(target_path: Path | str) -> None:
     """Save the parse dbt wrote in an invocation's target folder for the next invocation on this warehouse,
-    and as the one to lend to a new warehouse of the same name; older saved parses beyond the newest
-    KEEP_PARSES go."""
+    and name this warehouse as the one to lend it to a new warehouse of the same name; older saved parses
+    beyond the newest KEEP_PARSES go."""
     written = Path(dbt_project.project_dir) / target_path / PARTIAL_PARSE
     if not written.is_file():
         return
     PARSE_CACHE.mkdir(parents=True, exist_ok=True)
-    _copy_atomically(written, saved_parse())
-    lender = _lender()
-    _copy_atomically(written, lender)
-    # which warehouse the lent parse was made for: its profile hash is computed from it when it is lent
-    _copy_atomically(written, lender.with_suffix(".json"),
-                     json.dumps({WAREHOUSE_ENV: os.environ.get(WAREHOUSE_ENV, "")}).encode())
-    for old in sorted(PARSE_CACHE.glob("*.msgpack"), key=lambda p: p.stat().st_mtime, reverse=True)[KEEP_PARSES:]:
-        old.unlink(missing_ok=True)
-        old.with_suffix(".json").unlink(missing_ok=True)
+    _write_atomically(saved_parse(), written.read_bytes())
+    _write_atomically(_lender(), json.dumps({WAREHOUSE_ENV: os.environ.get(WAREHOUSE_ENV, "")}).encode())
+    for pattern in ("*.msgpack", f"{LENDER_PREFIX}*.json"):
+        for old in sorted(PARSE_CACHE.glob(pattern), key=lambda p: p.stat().st_mtime, reverse=True)[KEEP_PARSES:]:
+            old.unlink(missing_ok=True)
 
 
 def start_from_saved_parse(target_folder: Path) -> str:
@@ -98,15 +91,16 @@ def start_from_saved_parse(target_folder: Path) -> str:
 
 
 def lend_parse() -> bytes | None:
-    """The last parse kept for a warehouse of this one's name, with this profile's hash in place of its own;
-    None when there is none, or when it cannot be shown to differ from this profile's in the hash alone."""
-    lender = _lender()
+    """The parse kept for the warehouse of this one's name that last kept one, with this profile's hash in place
+    of its own; None when there is none, or when it cannot be shown to differ from this profile's in the hash
+    alone."""
     try:
-        data = lender.read_bytes()
-        made_for = json.loads(lender.with_suffix(".json").read_text())[WAREHOUSE_ENV]
+        made_for = json.loads(_lender().read_text())[WAREHOUSE_ENV]
+        then_env = dict(os.environ, **{WAREHOUSE_ENV: made_for})
+        data = saved_parse(then_env).read_bytes()
     except (OSError, ValueError, KeyError):
         return None
-    then_database, then_hash = profile_hash(dict(os.environ, **{WAREHOUSE_ENV: made_for}))
+    then_database, then_hash = profile_hash(then_env)
     now_database, now_hash = profile_hash(os.environ)
     if then_database != now_database or data.count(then_hash.encode()) != 1:
         return None  # another database name, or the file's hash is not the one dbt would have made

@@ -181,7 +181,10 @@ def read_marts(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, pd.DataFrame],
         if mart not in present:
             continue
         frames[mart] = con.execute(READERS.get(mart, f'select * from marts."{mart}"')).df()
-        (rows[mart],) = con.execute(f'select count(*) from marts."{mart}"').fetchone()
+        if mart in READERS:
+            (rows[mart],) = con.execute(f'select count(*) from marts."{mart}"').fetchone()
+        else:
+            rows[mart] = len(frames[mart])
     return frames, rows
 
 
