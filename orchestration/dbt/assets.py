@@ -14,7 +14,7 @@ from orchestration.dbt.project import (
 )
 from orchestration.dbt.parse_cache import keep_parse
 from orchestration.dbt.source_tests import SOURCE_TESTS_EXCLUDED
-from orchestration.dbt.verdicts import test_verdicts
+from orchestration.dbt.verdicts import examples_text, failing_examples, test_verdicts
 from orchestration.metadata import table_metadata
 from orchestration.quality.history import record_dbt_results
 from orchestration.resources import WAREHOUSE_POOL, WarehouseResource
@@ -39,16 +39,17 @@ def observatory_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResourc
         # dbt's own log streams to the step's output meanwhile.
         events = list(invocation.stream())
         keep_parse(invocation.target_path)
-        try:
-            results = test_verdicts(invocation.get_artifact("run_results.json"),
-                                    invocation.get_artifact("manifest.json"))
-        except FileNotFoundError:  # dbt failed before it ran anything
-            results = []
         with warehouse.connect(context) as con:
+            try:
+                run_results = invocation.get_artifact("run_results.json")
+                examples = failing_examples(con, run_results)
+                results = test_verdicts(run_results, invocation.get_artifact("manifest.json"), examples)
+            except FileNotFoundError:  # dbt failed before it ran anything
+                results, examples = [], {}
             if results:
                 record_dbt_results(con, results, context.run.run_id)
             for event in events:
-                yield with_table_metadata(context, con, event)
+                yield with_examples(with_table_metadata(context, con, event), examples)
     prune_invocation_dirs(Path(invocation.target_path).parent, keep=KEEP_INVOCATION_DIRS)
     if not invocation.is_successful():
         failed = [f"{r['check_name']} on {r['asset']} ({r['failing_rows']} failing rows)" for r in results
@@ -80,6 +81,26 @@ def with_table_metadata(context: dg.AssetExecutionContext, con, event):
         context.log.warning(f"could not describe {table_name}: {error}")
         return event
     return event.with_metadata({**event.metadata, **extra})
+
+
+def with_examples(event, examples: dict[str, list[dict]]):
+    """A failed dbt test's check result with a few of its failing rows (failing_examples), in its description
+    (the demo prints it) and its metadata."""
+    if not isinstance(event, dg.AssetCheckResult) or event.passed:
+        return event
+    def value(name):  # dagster-dbt's metadata, raw or wrapped
+        raw = event.metadata.get(name)
+        return getattr(raw, "value", raw)
+
+    rows = examples.get(str(value("unique_id")))
+    if not rows:
+        return event
+    failing = value("dagster_dbt/failed_row_count")
+    count = f"{failing} failing rows" if failing is not None else "failing rows"
+    return dg.AssetCheckResult(
+        asset_key=event.asset_key, check_name=event.check_name, passed=event.passed, severity=event.severity,
+        metadata={**event.metadata, "examples": dg.MetadataValue.json(rows)},
+        description=f"{count}, e.g. {examples_text(rows)}")
 
 
 def with_dbt_inputs(selection: dg.AssetSelection) -> dg.AssetSelection:

@@ -1,9 +1,14 @@
 """dbt's test results as rows of the quality history (``quality.check_results``)."""
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
+import duckdb
+
 from orchestration.dbt.project import translator
+
+EXAMPLES_PER_TEST = 3
 
 
 def severity(node: Mapping[str, Any]) -> str:
@@ -12,7 +17,7 @@ def severity(node: Mapping[str, Any]) -> str:
 
 
 def verdict_row(node: Mapping[str, Any], asset: str, *, passed: bool, failing_rows: int, message: str | None,
-                batch: str | None) -> dict:
+                batch: str | None, examples: list[dict] | None = None) -> dict:
     """One dbt test's verdict as a row of the quality history."""
     return {
         "asset": asset,
@@ -24,11 +29,40 @@ def verdict_row(node: Mapping[str, Any], asset: str, *, passed: bool, failing_ro
         "expected": (node.get("description") or node["name"])[:500],
         "message": message,
         "batch": batch,
+        "examples": examples or [],
     }
 
 
-def test_verdicts(run_results: Mapping[str, Any], manifest: Mapping[str, Any]) -> list[dict]:
-    """The data tests of a dbt invocation as rows of the quality history (skipped tests are left out)."""
+def failing_examples(con: duckdb.DuckDBPyConnection, run_results: Mapping[str, Any],
+                     limit: int = EXAMPLES_PER_TEST) -> dict[str, list[dict]]:
+    """A few failing rows of every data test that did not pass, by unique id: its compiled query run again on
+    the warehouse once dbt has finished (dbt counts the rows; the rows say what to fix, and a row_rules test's
+    rows name the rules they break). A query that fails now gives no examples."""
+    examples = {}
+    for result in run_results.get("results", []):
+        sql = result.get("compiled_code")
+        if result["status"] not in ("fail", "warn") or not sql or not result["unique_id"].startswith("test."):
+            continue
+        try:
+            cursor = con.execute(f"select * from ({sql}) as failing limit {int(limit)}")
+        except duckdb.Error:
+            continue
+        columns = [d[0] for d in cursor.description]
+        rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+        examples[result["unique_id"]] = json.loads(json.dumps(rows, default=str))  # dates and decimals as text
+    return examples
+
+
+def examples_text(examples: list[dict], limit: int = 1000) -> str:
+    """The examples as one line of JSON, cut at ``limit`` characters."""
+    text = json.dumps(examples, default=str, ensure_ascii=False)
+    return text if len(text) <= limit else text[:limit] + " ..."
+
+
+def test_verdicts(run_results: Mapping[str, Any], manifest: Mapping[str, Any],
+                  examples: Mapping[str, list[dict]] | None = None) -> list[dict]:
+    """The data tests of a dbt invocation as rows of the quality history (skipped tests are left out), with
+    the failing rows ``examples`` holds for them (failing_examples)."""
     verdicts = []
     for result in run_results.get("results", []):
         node = manifest["nodes"].get(result["unique_id"])
@@ -39,5 +73,6 @@ def test_verdicts(run_results: Mapping[str, Any], manifest: Mapping[str, Any]) -
         asset = translator.get_asset_key(parent).to_user_string() if parent else "(unknown)"
         verdicts.append(verdict_row(node, asset, passed=result["status"] == "pass",
                                     failing_rows=int(result.get("failures") or 0), message=result.get("message"),
-                                    batch=run_results.get("metadata", {}).get("invocation_id")))
+                                    batch=run_results.get("metadata", {}).get("invocation_id"),
+                                    examples=(examples or {}).get(result["unique_id"])))
     return verdicts

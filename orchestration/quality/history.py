@@ -72,7 +72,8 @@ def record_dbt_results(con: duckdb.DuckDBPyConnection, verdicts: list[dict], run
     now = datetime.now(timezone.utc)
     _append_history(con, [
         (now, run_id, v["asset"], v["check_name"], v["rule"], v["severity"], v["passed"], v["failing_rows"],
-         v["expected"], json.dumps([v["message"]] if v["message"] and not v["passed"] else []), v["batch"])
+         v["expected"], json.dumps(v.get("examples") or ([v["message"]] if v["message"] and not v["passed"] else []),
+                                   default=str), v["batch"])
         for v in verdicts])
 
 

@@ -3,6 +3,8 @@ the marts built before stay exactly as they were, and the error names the record
 
 from __future__ import annotations
 
+import json
+import re
 
 import duckdb
 import pytest
@@ -185,14 +187,19 @@ def test_failing_dbt_test_blocks_the_models_downstream(case):
     out = run_case(warehouse, dump, archive)
     assert out.returncode != 0
     text = out.stdout + out.stderr
-    assert "stg_hub__models_downloads_30d_in_range" in text, "the failing dbt test is named"
+    assert "stg_hub__models:stg_hub__models_row_rules" in text, "the failing dbt test is named"
+    assert re.search(r'"broken_rules": \["downloads_30d_in_range"\], "model_id": "' + re.escape(model_id), text), \
+        "with its failing row, the rule it breaks and the model"
     assert fingerprint(warehouse) == before, "previously built marts are unchanged"
     assert published_state(warehouse) == published, "a failed build publishes nothing"
     assert "published__marts" in text and "report__observatory_report" in text
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        assert con.execute("""select severity, passed, failing_rows from quality.check_results
-                              where check_name like 'stg_hub__models_downloads_30d_in_range%'
-                              order by checked_at desc limit 1""").fetchone() == ("ERROR", False, 1)
+        severity, passed, failing_rows, examples = con.execute(
+            """select severity, passed, failing_rows, examples from quality.check_results
+               where check_name = 'stg_hub__models_row_rules' order by checked_at desc limit 1""").fetchone()
+    assert (severity, passed, failing_rows) == ("ERROR", False, 1)
+    assert [(e["model_id"], e["broken_rules"], e["downloads_30d"]) for e in json.loads(examples)] == [
+        (model_id, ["downloads_30d_in_range"], 500_000_000_000)], "the history keeps the failing row"
 
 
 def test_a_raw_table_that_breaks_a_dbt_source_test_stops_the_build(case):

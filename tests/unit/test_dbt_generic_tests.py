@@ -12,22 +12,30 @@ MACROS = Path(__file__).resolve().parents[2] / "dbt_project" / "macros" / "tests
 
 
 def generic_test_sql(name: str, **arguments) -> str:
-    """The body of ``{% test name(...) %}``, rendered as dbt renders it (plain Jinja; a project macro the test
-    calls, such as model_key, is passed in among the arguments)."""
+    """The body of ``{% test name(...) %}``, rendered as dbt renders it (plain Jinja with dbt's `do`; a project
+    macro the test calls, such as model_key, is passed in among the arguments, and so is every argument with a
+    default)."""
     match = re.search(r"{%\s*test\s+" + name + r"\(.*?\)\s*%}(.*?){%\s*endtest\s*%}", MACROS.read_text(), re.S)
     assert match, f"no generic test {name} in {MACROS}"
-    return jinja2.Template(match.group(1)).render(**arguments)
+    return jinja2.Environment(extensions=["jinja2.ext.do"]).from_string(match.group(1)).render(**arguments)
 
 
-def test_not_null_columns_fails_on_every_row_with_a_null_and_names_its_columns():
+def test_row_rules_fails_on_every_row_that_breaks_a_rule_and_names_the_rules_it_breaks():
     con = duckdb.connect()
     con.execute("""create table t as select * from (values
-                   (1, 'a', 10), (2, null, 20), (3, 'c', null), (4, null, null)) v(id, name, score)""")
-    sql = generic_test_sql("not_null_columns", model="t", columns=["id", "name", "score"])
-    rows = con.execute(f"select id, null_columns from ({sql}) order by id").fetchall()
-    assert rows == [(2, ["name"]), (3, ["score"]), (4, ["name", "score"])]
-    complete = generic_test_sql("not_null_columns", model="t", columns=["id"])
-    assert con.execute(f"select count(*) from ({complete})").fetchone() == (0,), "no null, no failing row"
+                   (1, 'a', 0.5, 'x'), (2, null, 0.2, 'y'), (3, 'c', 1.5, 'x'), (4, null, null, 'z'),
+                   (5, 'e', null, null)) v(id, name, share, kind)""")
+    sql = generic_test_sql("row_rules", model="t", not_null=["id", "name"],
+                           in_range={"share": {"min": 0, "max": 1}}, one_of={"kind": ["x", "y"]})
+    rows = con.execute(f"select id, broken_rules from ({sql}) order by id").fetchall()
+    assert rows == [(2, ["name_not_null"]), (3, ["share_in_range"]),
+                    (4, ["name_not_null", "share_in_range", "kind_one_of"]), (5, ["share_in_range"])]
+    # a null may be allowed in a range; a null is never outside the accepted values (as dbt's accepted_values)
+    lenient = generic_test_sql("row_rules", model="t", not_null=[], one_of={},
+                               in_range={"share": {"min": 0, "max": 1, "allow_null": True}})
+    assert con.execute(f"select id from ({lenient})").fetchall() == [(3,)]
+    complete = generic_test_sql("row_rules", model="t", not_null=["id"], in_range={}, one_of={"id": [1, 2, 3, 4, 5]})
+    assert con.execute(f"select count(*) from ({complete})").fetchone() == (0,), "no rule broken, no failing row"
 
 
 KEYS = MACROS.with_name("keys.sql")
