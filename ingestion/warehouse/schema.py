@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
+
 import duckdb
 
 from ingestion.evals.landing import EVALS_DDL
 from ingestion.evals.landing import MIGRATIONS as EVALS_MIGRATIONS
 from ingestion.hub.fields import FIELD_COLUMNS, columns_ddl, fields_select
 from ingestion.leaderboard.readers import LANDING_COLUMNS
-from ingestion.warehouse.rules import install_rules
+from ingestion.warehouse.rules import MACROS, install_rules
 
 RAW_SCHEMA = "raw"
 LEADERBOARD_TABLES = ("leaderboard_hub_results", "leaderboard_archive_results")
@@ -134,8 +137,34 @@ def _leaderboard_waiting_ddl() -> str:
     return loading + "\n" + rejected
 
 
+# The warehouse records the fingerprint of the definitions it was last brought up to: a connection to a
+# warehouse already there costs one query, not some thirty statements (each a catalog change that the
+# connection's close then checkpoints). Any change of a definition, migration or rule changes the fingerprint.
+SCHEMA_APPLIED = f"{RAW_SCHEMA}.schema_applied"
+
+
+@functools.cache
+def _definitions_fingerprint() -> str:
+    parts = [_HUB_DDL, EVALS_DDL, repr(EVALS_MIGRATIONS), repr(_MIGRATIONS), repr(FIELD_COLUMNS), MACROS,
+             _leaderboard_waiting_ddl(), *(_leaderboard_ddl(table) for table in LEADERBOARD_TABLES)]
+    return hashlib.sha256("\n--\n".join(parts).encode()).hexdigest()
+
+
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create what is missing of the raw schema, and (re)install the shared rules."""
+    """Create what is missing of the raw schema, and (re)install the shared rules: once per change of their
+    definitions (SCHEMA_APPLIED)."""
+    fingerprint = _definitions_fingerprint()
+    try:
+        if con.execute(f"select fingerprint from {SCHEMA_APPLIED}").fetchall() == [(fingerprint,)]:
+            return
+    except duckdb.CatalogException:  # a new warehouse, or one from before the fingerprint
+        pass
+    _apply_definitions(con)
+    con.execute(f"create or replace table {SCHEMA_APPLIED} as "
+                "select ?::varchar as fingerprint, now() as applied_at", [fingerprint])
+
+
+def _apply_definitions(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(_HUB_DDL)
     con.execute(EVALS_DDL)
     for table, column, column_type in EVALS_MIGRATIONS:
