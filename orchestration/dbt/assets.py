@@ -88,6 +88,7 @@ def with_examples(event, examples: dict[str, list[dict]]):
     (the demo prints it) and its metadata."""
     if not isinstance(event, dg.AssetCheckResult) or event.passed:
         return event
+
     def value(name):  # dagster-dbt's metadata, raw or wrapped
         raw = event.metadata.get(name)
         return getattr(raw, "value", raw)
