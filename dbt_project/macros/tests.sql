@@ -28,7 +28,7 @@ having count(*) > 1
 {%- for column, values in one_of.items() -%}
     {%- set quoted = [] -%}
     {%- for value in values -%}
-        {%- do quoted.append(value if value is number or value is boolean else "'" ~ value ~ "'") -%}
+        {%- do quoted.append(value if value is number or value is boolean else "'" ~ (value | replace("'", "''")) ~ "'") -%}
     {%- endfor -%}
     {%- do rules.append((column ~ '_one_of', column ~ ' not in (' ~ quoted | join(', ') ~ ')')) -%}
 {%- endfor %}

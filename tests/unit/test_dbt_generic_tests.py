@@ -36,6 +36,9 @@ def test_row_rules_fails_on_every_row_that_breaks_a_rule_and_names_the_rules_it_
     assert con.execute(f"select id from ({lenient})").fetchall() == [(3,)]
     complete = generic_test_sql("row_rules", model="t", not_null=["id"], in_range={}, one_of={"id": [1, 2, 3, 4, 5]})
     assert con.execute(f"select count(*) from ({complete})").fetchone() == (0,), "no rule broken, no failing row"
+    quoted = generic_test_sql("row_rules", model="(select 'it''s' as kind)", not_null=[], in_range={},
+                              one_of={"kind": ["it's"]})
+    assert con.execute(f"select count(*) from ({quoted})").fetchone() == (0,), "a value with a quote is quoted"
 
 
 KEYS = MACROS.with_name("keys.sql")
