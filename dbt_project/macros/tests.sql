@@ -43,14 +43,6 @@ from {{ model }}
 where {% for name, broken in rules %}({{ broken }}){{ " or " if not loop.last }}{% endfor %}
 {% endtest %}
 
-{#- Values lie in [min_value, max_value]; a null fails too unless allow_null (then test presence apart). -#}
-{% test between(model, column_name, min_value, max_value, allow_null=false) %}
-select *
-from {{ model }}
-where {{ column_name }} < {{ min_value }} or {{ column_name }} > {{ max_value }}
-{%- if not allow_null %} or {{ column_name }} is null{% endif %}
-{% endtest %}
-
 {#- A column sums to 1 (within tolerance) within each group, and no value in it is null. -#}
 {% test sums_to_one(model, column_name, group_by, tolerance=0.000001) %}
 select {{ group_by | join(', ') }}, sum({{ column_name }}) as total, count(*) - count({{ column_name }}) as nulls

@@ -14,9 +14,10 @@ from orchestration.dbt.project import (
 )
 from orchestration.dbt.parse_cache import keep_parse
 from orchestration.dbt.source_tests import SOURCE_TESTS_EXCLUDED
-from orchestration.dbt.verdicts import examples_text, failing_examples, test_verdicts
+from orchestration.dbt.verdicts import failing_examples, test_verdicts
 from orchestration.metadata import table_metadata
 from orchestration.quality.history import record_dbt_results
+from orchestration.quality.results import examples_json
 from orchestration.resources import WAREHOUSE_POOL, WarehouseResource
 
 
@@ -98,10 +99,8 @@ def with_examples(event, examples: dict[str, list[dict]]):
         return event
     failing = value("dagster_dbt/failed_row_count")
     count = f"{failing} failing rows" if failing is not None else "failing rows"
-    return dg.AssetCheckResult(
-        asset_key=event.asset_key, check_name=event.check_name, passed=event.passed, severity=event.severity,
-        metadata={**event.metadata, "examples": dg.MetadataValue.json(rows)},
-        description=f"{count}, e.g. {examples_text(rows)}")
+    return event._replace(metadata={**event.metadata, "examples": dg.MetadataValue.json(rows)},
+                          description=f"{count}, e.g. {examples_json(rows, 1000)}")
 
 
 def with_dbt_inputs(selection: dg.AssetSelection) -> dg.AssetSelection:

@@ -53,12 +53,6 @@ def failing_examples(con: duckdb.DuckDBPyConnection, run_results: Mapping[str, A
     return examples
 
 
-def examples_text(examples: list[dict], limit: int = 1000) -> str:
-    """The examples as one line of JSON, cut at ``limit`` characters."""
-    text = json.dumps(examples, default=str, ensure_ascii=False)
-    return text if len(text) <= limit else text[:limit] + " ..."
-
-
 def test_verdicts(run_results: Mapping[str, Any], manifest: Mapping[str, Any],
                   examples: Mapping[str, list[dict]] | None = None) -> list[dict]:
     """The data tests of a dbt invocation as rows of the quality history (skipped tests are left out), with

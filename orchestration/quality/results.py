@@ -41,8 +41,7 @@ def failure_summary(failed: list[RuleResult], limit: int = 2000, example_chars: 
     batch (severity ERROR) shows its examples whole, as far as ``limit`` allows: they say what to fix. Other
     rules' examples are cut at ``example_chars`` (the check's metadata and quality.check_results keep them)."""
     def examples(r: RuleResult) -> str:
-        text = json.dumps(r.examples[:3], default=str, ensure_ascii=False)
-        return text if r.severity == ERROR or len(text) <= example_chars else text[:example_chars] + " ..."
+        return examples_json(r.examples, None if r.severity == ERROR else example_chars)
 
     lines = [f"{r.rule} [{r.severity}]: expected {r.expected}; {r.failing_rows} rows failed, e.g. {examples(r)}"
              for r in failed]
@@ -55,7 +54,13 @@ def rules_markdown(results: list[RuleResult]) -> str:
 
     lines = ["| rule | severity | verdict | expected | failing rows | examples |", "|---|---|---|---|---|---|"]
     for r in results:
-        examples = json.dumps(r.examples[:3], default=str, ensure_ascii=False) if r.examples else ""
+        examples = examples_json(r.examples) if r.examples else ""
         lines.append(f"| {cell(r.rule)} | {r.severity} | {'pass' if r.passed else 'FAIL'} | {cell(r.expected)} "
                      f"| {r.failing_rows} | {cell(examples[:300])} |")
     return "\n".join(lines)
+
+
+def examples_json(examples: list, limit: int | None = None) -> str:
+    """The first three examples of a failed rule or test as one line of JSON, cut at ``limit`` characters."""
+    text = json.dumps(examples[:3], default=str, ensure_ascii=False)
+    return text if limit is None or len(text) <= limit else text[:limit] + " ..."
