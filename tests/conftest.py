@@ -86,14 +86,31 @@ def project_env(**overrides: str) -> dict[str, str]:
 VERBOSE_COMMANDS = {"demo", "backfill-leaderboard"}
 
 
-def run_cli(*args: str, env_extra: dict | None = None, timeout: float = 900,
-            verbose: bool = True) -> subprocess.CompletedProcess:
+# The commands that load Dagster, dbt and Great Expectations. The tests run them in a child forked from a process
+# that has imported those libraries already (tests/support/cli_zygote.py): each is spared 5-6 CPU-seconds of
+# imports, some forty times a run. The other commands, quick to start, run as a user starts them.
+HEAVY_COMMANDS = {"demo", "backfill-leaderboard", "docs"}
+_zygote = None
+
+
+def run_cli(*args: str, env_extra: dict | None = None, timeout: float = 900, verbose: bool = True,
+            fresh_process: bool = False) -> subprocess.CompletedProcess:
     """`observatory ARGS` in a child process (output captured), with ``project_env``; ``--verbose`` added to
-    the commands that run jobs unless ``verbose`` is False."""
+    the commands that run jobs unless ``verbose`` is False. A heavy command's child is forked from the
+    zygote (HEAVY_COMMANDS) unless ``fresh_process``; any other is a new interpreter,
+    `python -m orchestration.cli ARGS`, as a user starts it."""
+    global _zygote
     if verbose and args and args[0] in VERBOSE_COMMANDS:
         args = (*args, "--verbose")
-    return subprocess.run([sys.executable, "-m", "orchestration.cli", *args], cwd=ROOT,
-                          env=project_env(**(env_extra or {})), capture_output=True, text=True, timeout=timeout)
+    env = project_env(**(env_extra or {}))
+    if fresh_process or not args or args[0] not in HEAVY_COMMANDS:
+        return subprocess.run([sys.executable, "-m", "orchestration.cli", *args], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=timeout)
+    if _zygote is None or not _zygote.alive():
+        from tests.support.cli_zygote import Zygote
+
+        _zygote = Zygote(ROOT, project_env())
+    return _zygote.run(list(args), ROOT, env, timeout)
 
 
 def require_shared_data() -> Path:

@@ -18,8 +18,9 @@ from tests.conftest import run_cli, walk_first_parents
 pytestmark = pytest.mark.integration
 
 
-def run_demo(*args: str, env_extra: dict | None = None, verbose: bool = True) -> subprocess.CompletedProcess:
-    out = run_cli("demo", *args, env_extra=env_extra, verbose=verbose)
+def run_demo(*args: str, env_extra: dict | None = None, verbose: bool = True,
+             fresh_process: bool = False) -> subprocess.CompletedProcess:
+    out = run_cli("demo", *args, env_extra=env_extra, verbose=verbose, fresh_process=fresh_process)
     assert out.returncode == 0, f"demo failed:\n{out.stdout[-4000:]}\n{out.stderr[-4000:]}"
     return out
 
@@ -178,9 +179,11 @@ def test_rerun_updates_in_place(built, small_dump, small_archive, tmp_path):
 def test_demo_without_a_dump_generates_one_and_says_briefly_what_it_did(tmp_path, dbt_manifest):
     """Without --verbose: one screen (a line per step with its time, the checks that did not pass, the
     summary), and the full Dagster and dbt log in the file it names. The warehouse is the one
-    OBSERVATORY_WAREHOUSE names (no --warehouse), for the Python steps and dbt alike."""
+    OBSERVATORY_WAREHOUSE names (no --warehouse), for the Python steps and dbt alike. A new interpreter, as a
+    user starts the command: whatever a library says as it is imported would show here."""
     warehouse = tmp_path / "demo" / "warehouse.duckdb"
-    out = run_demo("--models", "600", verbose=False, env_extra={"OBSERVATORY_WAREHOUSE": str(warehouse)})
+    out = run_demo("--models", "600", verbose=False, env_extra={"OBSERVATORY_WAREHOUSE": str(warehouse)},
+                   fresh_process=True)
     assert (tmp_path / "demo" / "demo_source" / "hub_dump" / "models.jsonl").is_file()
     rows = dict(query(warehouse, "select population, n_models from marts.mart_ecosystem_summary"))
     assert rows["hub"] == 600 and rows["leaderboard_v1"] > 0 and rows["leaderboard_v2"] > 0
