@@ -88,7 +88,7 @@ VERBOSE_COMMANDS = {"demo", "backfill-leaderboard"}
 
 # The commands that load Dagster, dbt and Great Expectations. The tests run them in a child forked from a process
 # that has imported those libraries already (tests/support/cli_zygote.py): each is spared 5-6 CPU-seconds of
-# imports, some forty times a run. The other commands, quick to start, run as a user starts them.
+# imports, some thirty times a run. The other commands, quick to start, run as a user starts them.
 HEAVY_COMMANDS = {"demo", "backfill-leaderboard", "docs"}
 _zygote = None
 

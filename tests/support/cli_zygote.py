@@ -1,15 +1,15 @@
 """`observatory` commands for the tests, each in a process of its own forked from one that has the heavy
 libraries imported already.
 
-Every `observatory demo` the suite starts would otherwise spend 5-6 CPU-seconds importing Dagster,
-dagster-dbt (and dbt), Great Expectations, pandas and scipy before it does anything (a demo of 1,500 models
-without the archive: 28.6-33.2 CPU-seconds as a new interpreter, 23.7-27.3 forked, four interleaved pairs),
-some forty times a run. The zygote (this module run as a script, one per test worker) imports those libraries once, then for
-each request forks a child that becomes the command: the request's working folder, environment, arguments
+Every `observatory demo` the suite starts would otherwise spend 5-6 CPU-seconds importing Dagster, dagster-dbt
+(and dbt), Great Expectations, pandas and scipy before it does anything (a demo of 1,500 models without the
+archive: 28.6-33.2 CPU-seconds as a new interpreter, 23.7-27.3 forked, four interleaved pairs), some thirty
+times a run. The zygote (this module run as a script, one per test worker) imports those libraries once, then
+for each request forks a child that becomes the command: the request's working folder, environment, arguments
 and output files, then `python -m orchestration.cli` as usual, down to the interpreter's own exit (atexit
-handlers, exit status, a traceback on an uncaught error). The project's own modules are never preloaded:
-each command imports them afresh, so every setting they read at import comes from the request's
-environment. Only libraries that read no project setting at import are preloaded (huggingface_hub reads its
+handlers, exit status, a traceback on an uncaught error). The project's own modules are never preloaded: each
+command imports them afresh, so every setting they read at import comes from the request's environment. Only
+libraries that read no project setting at import are preloaded (huggingface_hub reads its
 endpoint and cache settings at import, so it is not). The children share the zygote's hash seed: a test
 that two runs give the same bytes runs one of them as a new interpreter.
 
