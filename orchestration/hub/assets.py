@@ -10,6 +10,7 @@ from pydantic import Field
 from ingestion.hub.ancestors import load_leaderboard_models_and_ancestors
 from ingestion.hub.crawl import load_hub_models
 from orchestration.metadata import column_schema
+from orchestration.quality.suites import import_in_background
 from orchestration.reliability import fail_fast, step_retry_policy
 from orchestration.resources import (
     WAREHOUSE_POOL,
@@ -83,6 +84,7 @@ class HubModelsConfig(dg.Config):
 )
 def hub_models(context: dg.AssetExecutionContext, config: HubModelsConfig, warehouse: WarehouseResource,
                hub: HubResource):
+    import_in_background()  # for the gate that follows, while this step waits on the Hub
     client = hub.client()
     with fail_fast(), warehouse.connect(context) as con:
         if hub.scope == HubScope.leaderboard:
