@@ -21,6 +21,7 @@ time of the command and the processes it waited for) when it ends.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
 import os
 import select
@@ -49,6 +50,8 @@ def _serve(control_in, control_out) -> dict:
         pid = os.fork()
         if pid == 0:
             return request
+        with contextlib.suppress(OSError):  # the child does it too: whichever comes first
+            os.setpgid(pid, pid)
         control_out.write(json.dumps({"pid": pid}) + "\n")
         control_out.flush()
         _, status, usage = os.wait4(pid, 0)
@@ -60,8 +63,6 @@ def _serve(control_in, control_out) -> dict:
 
 def _become(request: dict) -> None:
     """This forked child turns into the requested command's process."""
-    import tempfile
-
     os.setpgid(0, 0)  # its own process group: a timed-out command is stopped with whatever it started
     os.chdir(request["cwd"])
     os.environ.clear()
@@ -94,8 +95,8 @@ class Zygote:
 
     def __init__(self, root: Path, env: dict[str, str]):
         # what the zygote itself might say (it says nothing unless it breaks) goes to a file beside the tests'
-        log = Path(tempfile.gettempdir()) / f"cli-zygote-{os.getpid()}.log"
-        with open(log, "wb") as errors:
+        self.log = Path(tempfile.gettempdir()) / f"cli-zygote-{os.getpid()}.log"
+        with open(self.log, "wb") as errors:
             self.proc = subprocess.Popen([sys.executable, "-m", "tests.support.cli_zygote"], cwd=root, env=env,
                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors, bufsize=0)
         self.pending = b""
@@ -122,7 +123,8 @@ class Zygote:
                 answer = self._answer(deadline)
                 status, self.cpu_seconds = answer["status"], answer["cpu_seconds"]
             except subprocess.TimeoutExpired:
-                os.killpg(pid, signal.SIGKILL)
+                with contextlib.suppress(ProcessLookupError):  # it may have ended meanwhile
+                    os.killpg(pid, signal.SIGKILL)
                 self._answer(time.monotonic() + 60)
                 raise subprocess.TimeoutExpired(["observatory", *args], timeout) from None
             return subprocess.CompletedProcess(["observatory", *args], status, stdout.read_text(),
@@ -136,7 +138,7 @@ class Zygote:
             chunk = os.read(self.proc.stdout.fileno(), 4096)
             if not chunk:
                 raise RuntimeError(f"the tests' command zygote ended (exit status {self.proc.wait()}; its log: "
-                                   f"{tempfile.gettempdir()}/cli-zygote-{os.getpid()}.log)")
+                                   f"{self.log})")
             self.pending += chunk
         line, self.pending = self.pending.split(b"\n", 1)
         return json.loads(line)
