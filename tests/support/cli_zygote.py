@@ -110,6 +110,8 @@ class Zygote:
         if self.alive():
             self.proc.stdin.close()
             self.proc.wait(timeout=30)
+        if self.log.is_file() and not self.log.stat().st_size:  # kept only when the zygote said something
+            self.log.unlink()
 
     def run(self, args: list[str], cwd: Path, env: dict[str, str], timeout: float) -> subprocess.CompletedProcess:
         """``args`` as `observatory ARGS` would run them, output captured (as ``subprocess.run`` gives it)."""
