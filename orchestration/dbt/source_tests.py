@@ -40,7 +40,7 @@ from orchestration.dbt.project import (
     one_at_a_time,
     translator,
 )
-from orchestration.dbt.verdicts import severity, verdict_row
+from orchestration.dbt.verdicts import failing_rows, severity, verdict_row
 
 SOURCE_TESTS_EXCLUDED = "source:*"  # what the main dbt build leaves to the raw assets' gates
 COMPILED = DBT_PROJECT_DIR / "target" / "source_tests.json"  # the compiled SQL of every source test
@@ -156,11 +156,10 @@ def judge(con: duckdb.DuckDBPyConnection, node: dict, sql: str) -> tuple[str, in
     config = node["config"]
     fail_calc = config.get("fail_calc") or "count(*)"
     limit = f"limit {int(config['limit'])}" if config.get("limit") is not None else ""
-    # the test's SQL on lines of its own, as dbt wraps it: a trailing `--` comment cannot swallow the bracket
     failures, should_warn, should_error = con.execute(
         f"select {fail_calc} as failures, {fail_calc} {config.get('warn_if') or '!= 0'} as should_warn, "
         f"{fail_calc} {config.get('error_if') or '!= 0'} as should_error "
-        f"from (\n{sql}\n{limit}\n) as dbt_internal_test").fetchone()
+        f"from {failing_rows(sql, limit)} as dbt_internal_test").fetchone()
     if _severity(node) == dg.AssetCheckSeverity.ERROR and should_error:
         return "fail", int(failures or 0)
     return ("warn" if should_warn else "pass"), int(failures or 0)

@@ -33,6 +33,12 @@ def verdict_row(node: Mapping[str, Any], asset: str, *, passed: bool, failing_ro
     }
 
 
+def failing_rows(sql: str, limit: str = "") -> str:
+    """A data test's SQL (the SELECT of its failing rows) as a subquery, on lines of its own as dbt wraps it: a
+    trailing `--` comment in the test cannot swallow the closing bracket."""
+    return f"(\n{sql}\n{limit}\n)"
+
+
 def failing_examples(con: duckdb.DuckDBPyConnection, run_results: Mapping[str, Any],
                      limit: int = EXAMPLES_PER_TEST) -> dict[str, list[dict]]:
     """A few failing rows of every data test that did not pass, by unique id: its compiled query run again on
@@ -44,7 +50,7 @@ def failing_examples(con: duckdb.DuckDBPyConnection, run_results: Mapping[str, A
         if result["status"] not in ("fail", "warn") or not sql or not result["unique_id"].startswith("test."):
             continue
         try:
-            cursor = con.execute(f"select * from ({sql}) as failing limit {int(limit)}")
+            cursor = con.execute(f"select * from {failing_rows(sql)} as failing limit {int(limit)}")
         except duckdb.Error:
             continue
         columns = [d[0] for d in cursor.description]

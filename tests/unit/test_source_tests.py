@@ -1,5 +1,5 @@
 """dbt's tests of the sources, compiled by dbt and run by the gate on its own connection, judged as `dbt test`
-judges them."""
+judges them; and the failing rows of a failed test, which a check shows as examples."""
 
 from __future__ import annotations
 
@@ -7,11 +7,13 @@ import copy
 import subprocess
 
 import dagster as dg
+import duckdb
 import pytest
 
 from ingestion.warehouse import connect
 from orchestration.dbt import source_tests
 from orchestration.dbt.source_tests import PLACEHOLDER_CATALOG, compiled_source_tests, judge, run_source_tests
+from orchestration.dbt.verdicts import failing_examples
 
 KEYS = [dg.AssetKey(["raw", "hub_models"]), dg.AssetKey(["raw", "hub_model_removals"])]
 
@@ -104,3 +106,16 @@ def test_the_compiled_sql_is_made_again_when_a_macro_behind_a_test_changes(dbt_m
         assert source_tests._definitions_stamp() != before
     finally:
         source_tests._definitions_stamp.cache_clear()
+
+
+def test_a_failed_tests_examples_are_its_first_failing_rows_even_when_its_sql_ends_in_a_comment():
+    con = duckdb.connect()
+    con.execute("create table t as select i as id from range(10) t(i)")
+    run_results = {"results": [
+        {"unique_id": "test.p.too_big", "status": "fail", "compiled_code": "select * from t where id > 5 -- big"},
+        {"unique_id": "test.p.fine", "status": "pass", "compiled_code": "select * from t where id < 0"},
+        {"unique_id": "model.p.m", "status": "success", "compiled_code": "select * from t"},
+    ]}
+    examples = failing_examples(con, run_results, limit=2)
+    assert list(examples) == ["test.p.too_big"]
+    assert len(examples["test.p.too_big"]) == 2 and all(row["id"] > 5 for row in examples["test.p.too_big"])
