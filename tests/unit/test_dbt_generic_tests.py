@@ -70,3 +70,16 @@ def test_unique_model_keys_fails_on_a_repeated_id_and_on_two_ids_sharing_a_key()
     real = generic_test_sql("unique_model_keys", model="t", column_name="model_id", model_key=model_key_macro())
     rows = con.execute(f"select one_id, n_rows, problem from ({real})").fetchall()
     assert rows == [("d/seven", 2, "repeated id")], "distinct ids hash apart; the repeated one is named"
+
+
+def test_unique_combination_fails_on_each_combination_held_twice_nulls_included():
+    con = duckdb.connect()
+    con.execute("""create table t as select * from (values
+                   ('a', 'b'), ('a', 'b'), ('a', 'b'), ('a', null), ('a', null), ('b', 'a'), ('x', 'y'),
+                   (null, null)) v(model_id, parent_model_id)""")
+    sql = generic_test_sql("unique_combination", model="t", columns=["model_id", "parent_model_id"])
+    rows = con.execute(f"select * from ({sql}) order by all").fetchall()
+    assert rows == [("a", "b", 3), ("a", None, 2)], "each repeated combination once, with its count"
+    one = generic_test_sql("unique_combination", model="(select distinct * from t)", columns=["model_id",
+                                                                                              "parent_model_id"])
+    assert con.execute(f"select count(*) from ({one})").fetchone() == (0,), "no combination twice, no failing row"
