@@ -32,7 +32,7 @@ TARGET_BYTES = 10.0
 TARGET_EXTRA_S = 60.0
 FIRST_DAY = date(2025, 1, 1)
 HISTORY_NODES = ("stg_hub__model_snapshots", "stg_hub__model_keys", "int_model_adoption_keys",
-                 "int_model_adoption_daily", "int_license_drift_edges",
+                 "int_model_adoption_daily", "int_license_drift_edges", "int_license_conflicts",
                  "mart_download_concentration", "mart_family_adoption", "mart_adoption_trends", "mart_license_drift")
 
 

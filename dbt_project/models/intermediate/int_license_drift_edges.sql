@@ -5,9 +5,9 @@
 --   same (equal, or neither declares one), dropped (the child declares none), added (the parent declares
 --   none), more_permissive / more_restrictive (the child's licence permits more / fewer of commercial,
 --   academic and personal use, by the license_permissions seed), changed (another licence, no clearer).
--- A conflict: the child's licence permits commercial use while its parent's or any ancestor's forbids it.
--- mart_license_drift counts the classes; mart_family_adoption counts each family's conflicts.
--- Edges, models and ancestors meet on model keys (macros/keys.sql), cheaper to join than repo ids at Hub scale.
+-- is_conflict: the child is one of int_license_conflicts (the conflict rule lives there).
+-- mart_license_drift counts the classes and the conflicting edges.
+-- Edges, models and conflicts meet on model keys (macros/keys.sql), cheaper to join than repo ids at Hub scale.
 with edges as (
     select
         model_id,
@@ -25,7 +25,6 @@ models as (
 permissions as (
     select
         license,
-        commercial_use,
         commercial_use::int + academic_use::int + personal_use::int as permitted_uses
     from {{ ref('license_permissions') }}
 ),
@@ -36,19 +35,9 @@ licensed as (
         m.release_date,
         m.hub_license,
         m.is_removed,
-        p.commercial_use,
         p.permitted_uses
     from models as m
     left join permissions as p on p.license = m.hub_license
-),
-
--- children whose licence permits commercial use under an ancestor (parents included) that forbids it
-conflicts as (
-    select distinct a.model_key
-    from {{ ref('int_model_ancestors') }} as a
-    join licensed as child on child.model_key = a.model_key
-    join licensed as ancestor on ancestor.model_key = a.ancestor_key
-    where child.commercial_use and not ancestor.commercial_use
 ),
 
 classified as (
@@ -71,7 +60,7 @@ classified as (
     from edges as e
     left join licensed as child on child.model_key = e.model_key
     left join licensed as parent on parent.model_key = e.parent_key
-    left join conflicts as c on c.model_key = e.model_key
+    left join {{ ref('int_license_conflicts') }} as c on c.model_key = e.model_key
     where not coalesce(child.is_removed, false)
 )
 

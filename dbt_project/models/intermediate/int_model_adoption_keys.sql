@@ -1,6 +1,7 @@
 -- What the adoption marts group a model by, per model of the history (model_key): its repo id, author
--- (namespace), family root (int_model_lineage, through int_models), relation to its first parent, and
--- whether its licence claims commercial use its parent or an ancestor forbids (int_license_drift_edges).
+-- (namespace), family root (int_model_lineage, through int_models) and relation to its first parent. It reads
+-- int_models only (not the ancestors, nor the licence conflicts, which mart_family_adoption looks up itself),
+-- so that the adoption marts can be built while the lineage's longer steps run.
 -- author_key and root_key number the authors and roots, so that the marts group the history's hundreds of
 -- millions of rows by integers and look the names up afterwards.
 -- The lineage as known at build time: a past day of an incremental mart keeps the lineage known when that
@@ -13,21 +14,15 @@ models as (
     select model_id, author, root_model_id, relation_to_parent from {{ ref('int_models') }}
 ),
 
-conflicting as (
-    select distinct model_id from {{ ref('int_license_drift_edges') }} where is_conflict
-),
-
 keyed as (
     select
         k.model_key,
         k.model_id,
         coalesce(m.author, split_part(k.model_id, '/', 1)) as author,
         coalesce(m.root_model_id, k.model_id) as root_model_id,
-        m.relation_to_parent,
-        c.model_id is not null as is_license_conflict
+        m.relation_to_parent
     from model_keys as k
     left join models as m using (model_id)
-    left join conflicting as c using (model_id)
 ),
 
 -- numbered once per name, not per model: ranking the 2M models' names took two sorts of 2M strings

@@ -18,7 +18,7 @@ daily as (
     {{ adoption_rows_to_build('todo') }}
 ),
 
--- relation to the first parent, and whether the licence claims rights an ancestor forbids
+-- relation to the first parent, and whether the licence claims rights an ancestor forbids (int_license_conflicts)
 members as (
     select
         d.snapshot_date,
@@ -27,9 +27,10 @@ members as (
         k.relation_to_parent,
         d.downloads_30d,
         d.likes,
-        k.is_license_conflict
+        c.model_id is not null as is_license_conflict
     from daily as d
     join {{ ref('int_model_adoption_keys') }} as k using (model_key)
+    left join {{ ref('int_license_conflicts') }} as c using (model_id)
 ),
 
 roots as (
