@@ -1,4 +1,4 @@
--- THE licence drift rule, one row per parent edge (child x parent, as model keys: macros/keys.sql). Every edge of int_model_parents whose
+-- THE licence drift rule, one row per parent edge (child x parent). Every edge of int_model_parents whose
 -- child the Hub still lists (not removed) is classified once, by the licences the Hub shows for the child
 -- and the parent (normalised as in mart_license_distribution: the license: tag, else the card's, lower-case;
 -- a parent the Hub does not list declares none):
@@ -6,10 +6,10 @@
 --   none), more_permissive / more_restrictive (the child's licence permits more / fewer of commercial,
 --   academic and personal use, by the license_permissions seed), changed (another licence, no clearer).
 -- is_conflict: the child is one of int_license_conflicts (the conflict rule lives there).
--- mart_license_drift counts the classes and the conflicting edges.
--- Keyed, not named: edges, models and conflicts meet on model keys, cheaper to join than repo ids at Hub scale,
--- and the edges are written as keys too (at 2M models the 2M edges with repo ids took twice as long to write);
--- mart_license_drift counts them and needs no id. A reader joins a model with `on e.model_key = hash(m.model_id)`.
+-- mart_license_drift counts the classes and the conflicting edges, and needs no repo id.
+-- Keyed, not named: child and parent are model keys (macros/keys.sql), on which edges, models and conflicts
+-- meet, and as which the edges are written (at 2M models, edges with repo ids took twice as long to write).
+-- A reader joins a model with `on e.model_key = hash(m.model_id)`.
 with edges as (
     select
         model_id,
