@@ -40,7 +40,8 @@ from orchestration.dbt.project import (
     one_at_a_time,
     translator,
 )
-from orchestration.dbt.verdicts import failing_rows, severity, verdict_row
+from orchestration.dbt.verdicts import examples_of, failing_rows, severity, verdict_row
+from orchestration.quality.results import examples_json
 
 SOURCE_TESTS_EXCLUDED = "source:*"  # what the main dbt build leaves to the raw assets' gates
 COMPILED = DBT_PROJECT_DIR / "target" / "source_tests.json"  # the compiled SQL of every source test
@@ -165,6 +166,15 @@ def judge(con: duckdb.DuckDBPyConnection, node: dict, sql: str) -> tuple[str, in
     return ("warn" if should_warn else "pass"), int(failures or 0)
 
 
+def _examples(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict]:
+    """A failed source test's first failing rows (the check shows them, the quality history keeps them); none
+    when the query fails now (the verdict stands: it was judged already)."""
+    try:
+        return examples_of(con, sql)
+    except duckdb.Error:
+        return []
+
+
 def run_source_tests(context, con: duckdb.DuckDBPyConnection,
                      asset_keys: Iterable[dg.AssetKey]) -> tuple[list[dict], list[dg.AssetCheckResult]]:
     """Run the dbt tests of the sources of ``asset_keys`` on ``con``; returns their verdicts (rows of the
@@ -197,13 +207,16 @@ def run_source_tests(context, con: duckdb.DuckDBPyConnection,
         message = None if status == "pass" else (
             f"Got {failures} result{'s' if failures != 1 else ''}, configured to "
             f"{'fail' if status == 'fail' else 'warn'} if {configured}")
+        examples = [] if status == "pass" else _examples(con, sql)
         verdict = verdict_row(node, key.to_user_string(), passed=status == "pass", failing_rows=failures,
-                              message=message, batch=batch)
+                              message=message, batch=batch, examples=examples)
         verdicts.append(verdict)
+        metadata = {"failing_rows": failures, "rule": verdict["rule"], "dbt_test": node["unique_id"],
+                    "defined_in": node["original_file_path"], "source": f"{source['source_name']}.{source['name']}"}
+        if examples:
+            metadata["examples"] = dg.MetadataValue.json(examples)
         results.append(dg.AssetCheckResult(
             asset_key=key, check_name=node["name"], passed=verdict["passed"], severity=_severity(node),
-            description=message,
-            metadata={"failing_rows": failures, "rule": verdict["rule"], "dbt_test": node["unique_id"],
-                      "defined_in": node["original_file_path"],
-                      "source": f"{source['source_name']}.{source['name']}"}))
+            description=message and (message + (f"; e.g. {examples_json(examples, 1000)}" if examples else "")),
+            metadata=metadata))
     return verdicts, results

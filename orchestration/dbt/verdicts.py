@@ -39,6 +39,15 @@ def failing_rows(sql: str, limit: str = "") -> str:
     return f"(\n{sql}\n{limit}\n)"
 
 
+def examples_of(con: duckdb.DuckDBPyConnection, sql: str, limit: int = EXAMPLES_PER_TEST) -> list[dict]:
+    """The first ``limit`` failing rows of a data test (its compiled SQL), as plain JSON values (dates and
+    decimals as text). Raises duckdb.Error if the query fails."""
+    cursor = con.execute(f"select * from {failing_rows(sql)} as failing limit {int(limit)}")
+    columns = [d[0] for d in cursor.description]
+    rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    return json.loads(json.dumps(rows, default=str))
+
+
 def failing_examples(con: duckdb.DuckDBPyConnection, run_results: Mapping[str, Any],
                      limit: int = EXAMPLES_PER_TEST) -> dict[str, list[dict]]:
     """A few failing rows of every data test that did not pass, by unique id: its compiled query run again on
@@ -50,12 +59,9 @@ def failing_examples(con: duckdb.DuckDBPyConnection, run_results: Mapping[str, A
         if result["status"] not in ("fail", "warn") or not sql or not result["unique_id"].startswith("test."):
             continue
         try:
-            cursor = con.execute(f"select * from {failing_rows(sql)} as failing limit {int(limit)}")
+            examples[result["unique_id"]] = examples_of(con, sql, limit)
         except duckdb.Error:
             continue
-        columns = [d[0] for d in cursor.description]
-        rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
-        examples[result["unique_id"]] = json.loads(json.dumps(rows, default=str))  # dates and decimals as text
     return examples
 
 

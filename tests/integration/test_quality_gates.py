@@ -214,10 +214,13 @@ def test_a_raw_table_that_breaks_a_dbt_source_test_stops_the_build(case):
     text = out.stdout + out.stderr
     assert out.returncode != 0
     assert "raw/hub_model_removals:source_unique_raw_hub_model_removals_model_id" in text
+    assert '"unique_field": "ghost/removed-twice"' in text, "the failed check shows its failing row"
     assert not BUILD_RAN.search(text), "no dbt model was built"
     assert fingerprint(warehouse) == before and published_state(warehouse) == published
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        assert con.execute("""select passed, failing_rows from quality.check_results
+        passed, failing, examples = con.execute("""select passed, failing_rows, examples from quality.check_results
                               where asset = 'raw/hub_model_removals'
                                 and check_name = 'source_unique_raw_hub_model_removals_model_id'
-                              order by checked_at desc limit 1""").fetchone() == (False, 1)
+                              order by checked_at desc limit 1""").fetchone()
+    assert (passed, failing, json.loads(examples)) == (False, 1, [{"unique_field": "ghost/removed-twice",
+                                                                   "n_records": 2}])

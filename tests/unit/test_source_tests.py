@@ -49,11 +49,15 @@ def test_a_duplicate_fails_the_unique_test_and_counts_its_rows(dbt_manifest, tmp
     failed = by_name["source_unique_raw_hub_model_removals_model_id"]
     assert not failed.passed and failed.severity == dg.AssetCheckSeverity.ERROR
     assert failed.metadata["failing_rows"].value == 1
-    assert failed.description == "Got 1 result, configured to fail if != 0"
-    assert all(r.passed for name, r in by_name.items() if name != failed.check_name)
+    # the failing row itself, as the checks of the dbt models show theirs: what to fix
+    assert failed.metadata["examples"].value == [{"unique_field": "a/twice", "n_records": 2}]
+    assert failed.description == ('Got 1 result, configured to fail if != 0; '
+                                  'e.g. [{"unique_field": "a/twice", "n_records": 2}]')
+    assert all(r.passed and "examples" not in r.metadata for name, r in by_name.items() if name != failed.check_name)
     row = next(v for v in verdicts if v["check_name"] == failed.check_name)
     assert row["asset"] == "raw/hub_model_removals" and row["rule"] == "unique"
     assert (row["passed"], row["failing_rows"], row["severity"]) == (False, 1, "ERROR")
+    assert row["examples"] == [{"unique_field": "a/twice", "n_records": 2}], "the quality history keeps the row"
 
 
 @pytest.mark.parametrize("config, status", [
