@@ -15,7 +15,10 @@ that two runs give the same bytes runs one of them as a new interpreter.
 
 Protocol (one JSON object per line): the test sends {"args", "env", "cwd", "stdout", "stderr"}; the zygote
 answers {"pid"} once the child runs and {"status", "cpu_seconds"} (the exit status, -N for a signal; the CPU
-time of the command and the processes it waited for) when it ends.
+time of the command and the processes it waited for) when it ends. A command's time counts from its {"pid"}:
+a new zygote answers its first request only after its imports, which on a busy machine take longer than some
+commands are given. Should an answer never come, the zygote is stopped (a late answer would be taken for the
+next command's), and the next command starts a new one.
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ import tempfile
 import time
 from pathlib import Path
 
+# how long a new zygote may take to import the libraries below before it answers its first request
+STARTUP_SECONDS = 300
 # imported once, before any request: what an `observatory` command imports that costs the most
 PRELOADED = ("dagster", "dagster_dbt", "great_expectations", "great_expectations.expectations", "pandas",
              "duckdb", "pyarrow", "networkx", "pygments.lexers", "rich", "alembic")
@@ -119,18 +124,28 @@ class Zygote:
             stdout, stderr = Path(scratch) / "stdout", Path(scratch) / "stderr"
             request = {"args": args, "cwd": str(cwd), "env": env, "stdout": str(stdout), "stderr": str(stderr)}
             self.proc.stdin.write((json.dumps(request) + "\n").encode())
-            deadline = time.monotonic() + timeout
-            pid = self._answer(deadline)["pid"]
+            pid = self._expect(STARTUP_SECONDS, "child for the command")["pid"]
             try:
-                answer = self._answer(deadline)
+                answer = self._answer(time.monotonic() + timeout)
                 status, self.cpu_seconds = answer["status"], answer["cpu_seconds"]
             except subprocess.TimeoutExpired:
                 with contextlib.suppress(ProcessLookupError):  # it may have ended meanwhile
                     os.killpg(pid, signal.SIGKILL)
-                self._answer(time.monotonic() + 60)
+                self._expect(60, "end of the command it was told to stop")
                 raise subprocess.TimeoutExpired(["observatory", *args], timeout) from None
             return subprocess.CompletedProcess(["observatory", *args], status, stdout.read_text(),
                                                stderr.read_text())
+
+    def _expect(self, seconds: float, what: str) -> dict:
+        """The zygote's next answer, which must come within ``seconds``; if it does not, the zygote is stopped:
+        its answer, coming later, would be read as the next command's."""
+        try:
+            return self._answer(time.monotonic() + seconds)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            raise RuntimeError(f"the tests' command zygote gave no {what} within {seconds:.0f} s and was stopped "
+                               f"(the next command starts a new one; its log: {self.log})") from None
 
     def _answer(self, deadline: float) -> dict:
         while b"\n" not in self.pending:

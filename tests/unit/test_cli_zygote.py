@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 
 import duckdb
 import pytest
@@ -61,3 +62,21 @@ def test_a_command_past_its_time_is_stopped_and_the_next_one_runs(zygote, tmp_pa
     out = zygote.run(["demo", "--hub-dump", str(tmp_path), "--warehouse", str(tmp_path / "w.duckdb")], ROOT,
                      project_env(), timeout=120)
     assert out.returncode == 1 and "is not a Hub dump" in out.stderr
+
+
+def test_a_new_zygotes_imports_do_not_count_against_its_first_commands_time(tmp_path):
+    """A new zygote answers its first request only after importing Dagster and the rest (seconds, more on a busy
+    machine). A first command given less time than that still gets its own time, and the command after it
+    gets its own answer (a late answer once put the protocol out of step: the next command read it as its own)."""
+    write_hub_dump(tmp_path / "hub_dump", n_models=20, seed=1)
+    process = Zygote(ROOT, project_env())
+    try:
+        began = time.monotonic()
+        with pytest.raises(subprocess.TimeoutExpired):
+            process.run(["serve-hub", str(tmp_path / "hub_dump")], ROOT, project_env(), timeout=0.5)
+        assert time.monotonic() - began > 1, "the command got its 0.5 s after the zygote's imports, not during them"
+        out = process.run(["demo", "--hub-dump", str(tmp_path), "--warehouse", str(tmp_path / "w.duckdb")], ROOT,
+                          project_env(), timeout=120)
+        assert out.returncode == 1 and "is not a Hub dump" in out.stderr
+    finally:
+        process.close()
