@@ -166,15 +166,6 @@ def judge(con: duckdb.DuckDBPyConnection, node: dict, sql: str) -> tuple[str, in
     return ("warn" if should_warn else "pass"), int(failures or 0)
 
 
-def _examples(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict]:
-    """A failed source test's first failing rows (the check shows them, the quality history keeps them); none
-    when the query fails now (the verdict stands: it was judged already)."""
-    try:
-        return examples_of(con, sql)
-    except duckdb.Error:
-        return []
-
-
 def run_source_tests(context, con: duckdb.DuckDBPyConnection,
                      asset_keys: Iterable[dg.AssetKey]) -> tuple[list[dict], list[dg.AssetCheckResult]]:
     """Run the dbt tests of the sources of ``asset_keys`` on ``con``; returns their verdicts (rows of the
@@ -207,7 +198,7 @@ def run_source_tests(context, con: duckdb.DuckDBPyConnection,
         message = None if status == "pass" else (
             f"Got {failures} result{'s' if failures != 1 else ''}, configured to "
             f"{'fail' if status == 'fail' else 'warn'} if {configured}")
-        examples = [] if status == "pass" else _examples(con, sql)
+        examples = [] if status == "pass" else examples_of(con, sql)
         verdict = verdict_row(node, key.to_user_string(), passed=status == "pass", failing_rows=failures,
                               message=message, batch=batch, examples=examples)
         verdicts.append(verdict)

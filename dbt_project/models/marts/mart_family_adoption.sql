@@ -18,19 +18,25 @@ daily as (
     {{ adoption_rows_to_build('todo') }}
 ),
 
--- relation to the first parent, and whether the licence claims rights an ancestor forbids (int_license_conflicts)
+-- each model's family, relation to its first parent, and whether its licence claims rights an ancestor forbids
+-- (int_license_conflicts): looked up once per model, not once per model and day
+model_groups as (
+    select k.model_key, k.root_key, k.is_root, k.relation_to_parent, c.model_id is not null as is_license_conflict
+    from {{ ref('int_model_adoption_keys') }} as k
+    left join {{ ref('int_license_conflicts') }} as c using (model_id)
+),
+
 members as (
     select
         d.snapshot_date,
-        k.root_key,
-        k.is_root,
-        k.relation_to_parent,
+        g.root_key,
+        g.is_root,
+        g.relation_to_parent,
         d.downloads_30d,
         d.likes,
-        c.model_id is not null as is_license_conflict
+        g.is_license_conflict
     from daily as d
-    join {{ ref('int_model_adoption_keys') }} as k using (model_key)
-    left join {{ ref('int_license_conflicts') }} as c using (model_id)
+    join model_groups as g using (model_key)
 ),
 
 roots as (
