@@ -12,7 +12,6 @@ and prints both, the ratio b/a and its target (issue 16: at most 1.25). Figures,
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import tempfile
@@ -22,47 +21,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import dbt, dump_and_archive, fresh_target, land_warehouse, scale_arguments  # noqa: E402
+from bench.common import (  # noqa: E402
+    bare_sql_seconds,
+    dbt,
+    dump_and_archive,
+    fresh_target,
+    land_warehouse,
+    scale_arguments,
+)
 
 TARGET_RATIO = 1.25
-
-
-def models_in_order(manifest: dict) -> list[dict]:
-    """Every model node, each after the models it reads."""
-    models = {k: v for k, v in manifest["nodes"].items() if v["resource_type"] == "model"}
-    done: list[str] = []
-    seen: set[str] = set()
-
-    def visit(key: str) -> None:
-        if key in seen:
-            return
-        seen.add(key)
-        for parent in models[key]["depends_on"]["nodes"]:
-            if parent in models:
-                visit(parent)
-        done.append(key)
-
-    for key in sorted(models):
-        visit(key)
-    return [models[k] for k in done]
-
-
-def bare_sql_seconds(warehouse: Path, target: Path) -> tuple[float, int]:
-    """Run the compiled SQL of every model (compiled by `dbt compile` into ``target``) on one connection."""
-    import duckdb
-
-    manifest = json.loads((target / "manifest.json").read_text())
-    nodes = models_in_order(manifest)
-    with duckdb.connect(str(warehouse)) as con:
-        con.execute("set memory_limit = '1700MB'; set preserve_insertion_order = false")
-        began = time.perf_counter()
-        for node in nodes:
-            kind = "view" if node["config"]["materialized"] == "view" else "table"
-            relation = f'"{node["schema"]}"."{node["alias"]}"'
-            con.execute(f"create schema if not exists \"{node['schema']}\"")
-            con.execute(f"drop view if exists {relation}; drop table if exists {relation}")
-            con.execute(f"create {kind} {relation} as {node['compiled_code']}")
-        return time.perf_counter() - began, len(nodes)
 
 
 def dagster_seconds(warehouse: Path) -> tuple[float, bool]:
