@@ -14,10 +14,9 @@ from orchestration.dbt.project import (
 )
 from orchestration.dbt.parse_cache import keep_parse
 from orchestration.dbt.source_tests import SOURCE_TESTS_EXCLUDED
-from orchestration.dbt.verdicts import failing_examples, test_verdicts
+from orchestration.dbt.verdicts import examples_text, failing_examples, test_verdicts
 from orchestration.metadata import table_metadata
 from orchestration.quality.history import record_dbt_results
-from orchestration.quality.results import examples_json
 from orchestration.resources import WAREHOUSE_POOL, WarehouseResource
 
 
@@ -100,7 +99,7 @@ def with_examples(event, examples: dict[str, list[dict]]):
     failing = value("dagster_dbt/failed_row_count")
     count = f"{failing} failing rows" if failing is not None else "failing rows"
     return event._replace(metadata={**event.metadata, "examples": dg.MetadataValue.json(rows)},
-                          description=f"{count}, e.g. {examples_json(rows, 1000)}")
+                          description=f"{count}, {examples_text(rows)}")
 
 
 def with_dbt_inputs(selection: dg.AssetSelection) -> dg.AssetSelection:

@@ -40,8 +40,7 @@ from orchestration.dbt.project import (
     one_at_a_time,
     translator,
 )
-from orchestration.dbt.verdicts import examples_of, failing_rows, severity, verdict_row
-from orchestration.quality.results import examples_json
+from orchestration.dbt.verdicts import examples_of, examples_text, failing_rows, severity, verdict_row
 
 SOURCE_TESTS_EXCLUDED = "source:*"  # what the main dbt build leaves to the raw assets' gates
 COMPILED = DBT_PROJECT_DIR / "target" / "source_tests.json"  # the compiled SQL of every source test
@@ -208,6 +207,6 @@ def run_source_tests(context, con: duckdb.DuckDBPyConnection,
             metadata["examples"] = dg.MetadataValue.json(examples)
         results.append(dg.AssetCheckResult(
             asset_key=key, check_name=node["name"], passed=verdict["passed"], severity=_severity(node),
-            description=message and (message + (f"; e.g. {examples_json(examples, 1000)}" if examples else "")),
+            description=message and (message + (f"; {examples_text(examples)}" if examples else "")),
             metadata=metadata))
     return verdicts, results

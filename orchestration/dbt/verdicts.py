@@ -7,8 +7,10 @@ from typing import Any
 import duckdb
 
 from orchestration.dbt.project import translator
+from orchestration.quality.results import examples_json
 
 EXAMPLES_PER_TEST = 3
+EXAMPLE_CHARS = 1000  # of a failed test's examples in its check's description (the metadata has them all)
 
 
 def severity(node: Mapping[str, Any]) -> str:
@@ -49,6 +51,11 @@ def examples_of(con: duckdb.DuckDBPyConnection, sql: str, limit: int = EXAMPLES_
     columns = [d[0] for d in cursor.description]
     rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
     return json.loads(json.dumps(rows, default=str))
+
+
+def examples_text(rows: list[dict]) -> str:
+    """A failed dbt test's examples as its check's description shows them, models' tests and sources' alike."""
+    return f"e.g. {examples_json(rows, EXAMPLE_CHARS)}"
 
 
 def failing_examples(con: duckdb.DuckDBPyConnection, run_results: Mapping[str, Any],
